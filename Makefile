@@ -21,7 +21,7 @@ VERSION := $(shell sed -n 's/^\#define EBPFC_VERSION_STRING "\(.*\)"/\1/p' inclu
 SOMAJOR := 0
 ARCH    := $(shell uname -m)
 
-WARN      := -std=gnu11 -Wall -Wextra -Werror
+WARN      := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 LIBCFLAGS := $(WARN) $(CFLAGS) $(SAN) -fPIC -fvisibility=hidden -DEBPFC_BUILDING \
              -Iinclude -Isrc
 APPCFLAGS := $(WARN) $(CFLAGS) $(SAN) -Iinclude
@@ -102,7 +102,7 @@ headers-check:
 	@mkdir -p $(BUILD)/hdr
 	@for h in $(HEADERS); do \
 		n=$$(basename $$h .h); \
-		printf '#include <ebpfc/%s.h>\n' $$n > $(BUILD)/hdr/$$n.c; \
+		printf '#include <ebpfc/%s.h>\nint ebpfc_hdr_check_;\n' $$n > $(BUILD)/hdr/$$n.c; \
 		$(CC) -std=c11 -Wall -Wextra -pedantic -Werror -Iinclude -c $(BUILD)/hdr/$$n.c -o /dev/null || exit 1; \
 		cp $(BUILD)/hdr/$$n.c $(BUILD)/hdr/$$n.cpp; \
 		$${CXX:-g++} -std=c++11 -Wall -Wextra -pedantic -Werror -Iinclude -c $(BUILD)/hdr/$$n.cpp -o /dev/null || exit 1; \

@@ -1,0 +1,14 @@
+/*
+ * ebpfc/ebpfc.h - the whole public API in one include.
+ */
+#ifndef EBPFC_EBPFC_H
+#define EBPFC_EBPFC_H
+
+#include <ebpfc/version.h>
+#include <ebpfc/common.h>
+#include <ebpfc/sys.h>
+#include <ebpfc/map.h>
+#include <ebpfc/prog.h>
+#include <ebpfc/probe.h>
+
+#endif /* EBPFC_EBPFC_H */

@@ -1,0 +1,108 @@
+/*
+ * util.c - small facts about the running system that several files need:
+ * the number of possible CPUs and whole-file reads of sysfs/procfs/tracefs
+ * files. No caching here: callers that need a value often keep it.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
+{
+	size_t cap = 4096, len = 0;
+	char *buf, *nbuf;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ebpfc__err(errno, "cannot open %s: %s", path, ebpfc_strerror(errno));
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return ebpfc__err(ENOMEM, "reading %s: out of memory", path);
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			nbuf = cap > (1u << 30) ? NULL : realloc(buf, cap * 2);
+			if (!nbuf) {
+				err = ebpfc__err(ENOMEM, "reading %s: out of memory", path);
+				goto fail;
+			}
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = ebpfc__err(errno, "reading %s: %s", path, ebpfc_strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	if (lenp)
+		*lenp = len;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return err;
+}
+
+/*
+ * Parse a CPU list such as "0-3,8,10-11" and return the highest CPU + 1:
+ * per-CPU maps have one slot for every possible CPU id, holes included.
+ */
+static int parse_cpu_list(const char *s)
+{
+	long hi = -1, a, b;
+	char *end;
+
+	while (*s && *s != '\n') {
+		a = strtol(s, &end, 10);
+		if (end == s || a < 0)
+			return -EINVAL;
+		b = a;
+		s = end;
+		if (*s == '-') {
+			b = strtol(s + 1, &end, 10);
+			if (end == s + 1 || b < a)
+				return -EINVAL;
+			s = end;
+		}
+		if (b > hi)
+			hi = b;
+		if (*s == ',')
+			s++;
+		else if (*s && *s != '\n')
+			return -EINVAL;
+	}
+	if (hi < 0 || hi > 1 << 20)
+		return -EINVAL;
+	return (int)hi + 1;
+}
+
+int ebpfc__num_possible_cpus(void)
+{
+	static const char path[] = "/sys/devices/system/cpu/possible";
+	char *buf;
+	int err, n;
+
+	err = ebpfc__read_file(path, &buf, NULL);
+	if (err)
+		return err;
+	n = parse_cpu_list(buf);
+	free(buf);
+	if (n < 0)
+		return ebpfc__err(EINVAL, "cannot parse %s", path);
+	return n;
+}

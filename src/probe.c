@@ -235,7 +235,7 @@ static void prog_probe_opts(__u32 type, struct ebpfc_prog_load_opts *o)
 		o->prog_flags = BPF_F_SLEEPABLE;
 		break;
 	case EBPFC__BPF_PROG_TYPE_NETFILTER:
-		o->expected_attach_type = 45; /* BPF_NETFILTER */
+		o->expected_attach_type = EBPFC__BPF_NETFILTER;
 		break;
 	default:
 		break;

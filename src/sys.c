@@ -494,7 +494,7 @@ EBPFC_API int ebpfc_sys_link_create(int prog_fd, int target, __u32 attach_type,
 			sz = ATTR_SZ(struct ebpfc__attr_link_create, perf_event);
 		break;
 	case BPF_TRACE_KPROBE_MULTI:
-	case BPF_TRACE_KPROBE_MULTI + 1: /* BPF_TRACE_KPROBE_SESSION (6.10) */
+	case EBPFC__BPF_TRACE_KPROBE_SESSION:
 		if (opts->sz >= EBPFC__OFFSETOFEND(struct ebpfc_link_create_opts, kprobe_multi)) {
 			a.kprobe_multi.flags = opts->kprobe_multi.flags;
 			a.kprobe_multi.cnt = opts->kprobe_multi.cnt;
@@ -517,13 +517,14 @@ EBPFC_API int ebpfc_sys_link_create(int prog_fd, int target, __u32 attach_type,
 		break;
 	default:
 		if (attach_type == EBPFC__BPF_TCX_INGRESS || attach_type == EBPFC__BPF_TCX_EGRESS ||
-		    attach_type == 52 /* BPF_NETKIT_PRIMARY */ || attach_type == 53) {
+		    attach_type == EBPFC__BPF_NETKIT_PRIMARY ||
+		    attach_type == EBPFC__BPF_NETKIT_PEER) {
 			if (opts->sz >= EBPFC__OFFSETOFEND(struct ebpfc_link_create_opts, tcx)) {
 				a.tcx.relative_fd = opts->tcx.relative_fd;
 				a.tcx.expected_revision = opts->tcx.expected_revision;
 			}
 			sz = ATTR_SZ(struct ebpfc__attr_link_create, tcx);
-		} else if (attach_type == 45 /* BPF_NETFILTER */) {
+		} else if (attach_type == EBPFC__BPF_NETFILTER) {
 			if (opts->sz >= EBPFC__OFFSETOFEND(struct ebpfc_link_create_opts, netfilter)) {
 				a.netfilter.pf = opts->netfilter.pf;
 				a.netfilter.hooknum = opts->netfilter.hooknum;
@@ -531,7 +532,8 @@ EBPFC_API int ebpfc_sys_link_create(int prog_fd, int target, __u32 attach_type,
 				a.netfilter.flags = opts->netfilter.flags;
 			}
 			sz = ATTR_SZ(struct ebpfc__attr_link_create, netfilter);
-		} else if (attach_type == 48 /* BPF_TRACE_UPROBE_MULTI */ || attach_type == 56) {
+		} else if (attach_type == EBPFC__BPF_TRACE_UPROBE_MULTI ||
+			   attach_type == EBPFC__BPF_TRACE_UPROBE_SESSION) {
 			if (opts->sz >= EBPFC__OFFSETOFEND(struct ebpfc_link_create_opts, uprobe_multi)) {
 				a.uprobe_multi.path = PTR(opts->uprobe_multi.path);
 				a.uprobe_multi.offsets = PTR(opts->uprobe_multi.offsets);

@@ -240,6 +240,8 @@ int ebpfc__map_init_from_fd(struct ebpfc_map *map, int fd)
 	__u32 len = sizeof(info);
 	int err;
 
+	if (!ebpfc__fd_is_bpf(fd, "bpf-map"))
+		return ebpfc__err(EINVAL, "fd %d is not a map", fd);
 	memset(&info, 0, sizeof(info));
 	err = ebpfc_sys_obj_get_info(fd, &info, &len);
 	if (err)
@@ -321,7 +323,8 @@ EBPFC_API int ebpfc_map_open_fd(int fd, struct ebpfc_map **out)
 
 EBPFC_API void ebpfc_map_destroy(struct ebpfc_map *map)
 {
-	if (!map)
+	/* An object's maps live and die with the object. */
+	if (!map || map->obj)
 		return;
 	ebpfc__close(map->fd);
 	free(map->name);
@@ -569,8 +572,10 @@ EBPFC_API int ebpfc_map_freeze(const struct ebpfc_map *map)
 	err = ebpfc_sys_map_freeze(map->fd);
 	if (err)
 		return ebpfc__err(err, "map '%s': freeze: %s", map->name,
-				  err == -EBUSY ? "the map is memory-mapped writable (EBUSY)"
-						: ebpfc_strerror(err));
+				  err == -EBUSY   ? "the map is memory-mapped writable (EBUSY)"
+				  : err == -EPERM ? "the map is already frozen, or this fd is "
+						    "read-only (EPERM)"
+						  : ebpfc_strerror(err));
 	return 0;
 }
 

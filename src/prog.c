@@ -317,6 +317,10 @@ static int prog_open_common(int fd, struct ebpfc_prog **out)
 	struct ebpfc_prog *prog;
 	int err;
 
+	if (!ebpfc__fd_is_bpf(fd, "bpf-prog")) {
+		ebpfc__close(fd);
+		return ebpfc__err(EINVAL, "fd %d is not a program", fd);
+	}
 	memset(&info, 0, sizeof(info));
 	err = ebpfc_sys_obj_get_info(fd, &info, &len);
 	if (err) {
@@ -343,7 +347,10 @@ EBPFC_API int ebpfc_prog_open_pinned(const char *path, struct ebpfc_prog **out)
 	if (err)
 		return ebpfc__err(err, "cannot open pinned program %s: %s", path,
 				  err == -ENOENT ? "nothing is pinned there" : ebpfc_strerror(err));
-	return prog_open_common(fd, out);
+	err = prog_open_common(fd, out);
+	if (err == -EINVAL)
+		return ebpfc__err(err, "%s is pinned, but it is not a program", path);
+	return err;
 }
 
 EBPFC_API int ebpfc_prog_open_id(__u32 id, struct ebpfc_prog **out)
@@ -372,7 +379,8 @@ EBPFC_API int ebpfc_prog_open_fd(int fd, struct ebpfc_prog **out)
 
 EBPFC_API void ebpfc_prog_destroy(struct ebpfc_prog *prog)
 {
-	if (!prog)
+	/* An object's programs live and die with the object. */
+	if (!prog || prog->obj)
 		return;
 	ebpfc__close(prog->fd);
 	ebpfc__vlog_free(&prog->log);

@@ -10,5 +10,7 @@
 #include <ebpfc/map.h>
 #include <ebpfc/prog.h>
 #include <ebpfc/probe.h>
+#include <ebpfc/btf.h>
+#include <ebpfc/object.h>
 
 #endif /* EBPFC_EBPFC_H */

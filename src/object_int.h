@@ -1,0 +1,175 @@
+/*
+ * object_int.h - the object model shared by object.c (open, accessors),
+ * object_maps.c (map declarations and creation), reloc.c (relocations and
+ * subprogram linking) and object_load.c (the load sequence).
+ */
+#ifndef EBPFC_OBJECT_INT_H
+#define EBPFC_OBJECT_INT_H
+
+#include <ebpfc/object.h>
+#include "elf.h"
+#include "internal.h"
+#include "map_int.h"
+#include "prog_int.h"
+#include "section.h"
+
+#define EBPFC__CONTAINER_OF(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+struct ebpfc_btf;
+struct ebpfc__btf_ext;
+
+/* What a relocated instruction refers to. */
+enum ebpfc__relo_kind {
+	EBPFC__RELO_MAP,	/* ld_imm64 of a map: the map's fd */
+	EBPFC__RELO_DATA,	/* ld_imm64 of a global variable: map fd + offset */
+	EBPFC__RELO_CALL,	/* bpf-to-bpf call */
+	EBPFC__RELO_FUNC,	/* ld_imm64 of a function's address (callbacks) */
+	EBPFC__RELO_EXTERN,	/* an undefined symbol: .kconfig, .ksyms, kfunc */
+};
+
+struct ebpfc__relo {
+	size_t insn;		/* instruction index in its section */
+	enum ebpfc__relo_kind kind;
+	size_t map;		/* MAP, DATA: index in obj->maps */
+	__u32 off;		/* DATA: byte offset in the map's value */
+	size_t target_sec;	/* CALL, FUNC: section of the target */
+	size_t target_insn;	/* CALL, FUNC: instruction index there */
+	const char *sym;	/* the symbol, for messages */
+};
+
+/* An executable section: its instructions and their relocations. */
+struct ebpfc__code_sec {
+	size_t sec_idx;
+	const char *name;
+	const struct bpf_insn *insns;	/* in the object's copy of the file */
+	size_t insn_cnt;
+	struct ebpfc__relo *relos;	/* sorted by insn */
+	size_t relo_cnt;
+};
+
+/* A function: a program entry point or a subprogram. */
+struct ebpfc__func {
+	const char *name;
+	size_t code;		/* index in obj->code */
+	size_t start;		/* first instruction in the section */
+	size_t cnt;
+	bool is_entry;
+};
+
+enum ebpfc__map_kind {
+	EBPFC__MAP_BTF,		/* declared in .maps */
+	EBPFC__MAP_LEGACY,	/* declared in the "maps" section */
+	EBPFC__MAP_DATA,	/* .data, .data.* */
+	EBPFC__MAP_RODATA,	/* .rodata, .rodata.* */
+	EBPFC__MAP_BSS,		/* .bss, .bss.* */
+};
+
+/* An initial slot value of a prog array or map-in-map, from .rel.maps. */
+struct ebpfc__map_slot {
+	__u32 index;
+	bool is_prog;
+	size_t target;		/* index in obj->progs or obj->maps */
+};
+
+struct ebpfc__obj_map {
+	struct ebpfc_map m;		/* first: the public handle */
+	enum ebpfc__map_kind kind;
+	size_t sec_idx;
+	__u64 sec_off;			/* of its definition in .maps / maps */
+	__u64 sec_size;
+	__u32 numa_node;
+	__u64 map_extra;
+	__u32 pinning;			/* 0 none, 1 by name */
+	__u32 btf_key_type_id;
+	__u32 btf_value_type_id;
+	__u32 values_off;		/* byte offset of the `values` member in the definition */
+	struct ebpfc__obj_map *inner;	/* template of a map-in-map's inner maps */
+	struct ebpfc__map_slot *slots;
+	size_t slot_cnt;
+	char *pin_path;
+	int reuse_fd;			/* -1 unless ebpfc_map_reuse_fd() */
+	bool pinned_reused;		/* load found a compatible pin */
+	void *data;			/* global data: initial contents */
+	size_t data_sz;
+	void *mmaped;			/* global data after load, when mmapable */
+	size_t mmap_sz;
+};
+
+struct ebpfc__obj_prog {
+	struct ebpfc_prog p;		/* first: the public handle */
+	char *sec_name;
+	const struct ebpfc__sec_def *def;
+	const char *attach_target;	/* in sec_name, after the prefix */
+	size_t func;			/* index in obj->funcs */
+	__u32 expected_attach_type;
+	__u32 prog_flags;
+	bool autoload;
+	int load_result;		/* 0, 1 (not loaded), -errno */
+	char *load_errmsg;
+};
+
+struct ebpfc_object {
+	char *name;
+	char *path;
+	void *buf;			/* our copy of the file; the ELF reader points into it */
+	size_t buf_sz;
+	struct ebpfc__elf *elf;
+	struct ebpfc_btf *btf;		/* .BTF, or NULL */
+	struct ebpfc__btf_ext *btf_ext;	/* .BTF.ext, or NULL */
+	char license[128];
+	__u32 kversion;
+	char *pin_root;
+	ebpfc_log_fn log_fn;
+	void *log_user;
+
+	struct ebpfc__code_sec *code;
+	size_t code_cnt;
+	struct ebpfc__func *funcs;	/* sorted by (code, start) */
+	size_t func_cnt;
+	struct ebpfc__obj_prog **progs;
+	size_t prog_cnt;
+	struct ebpfc__obj_map **maps;
+	size_t map_cnt;
+	bool loaded;
+	bool load_tried;
+};
+
+static inline struct ebpfc__obj_prog *ebpfc__obj_prog(const struct ebpfc_prog *p)
+{
+	return EBPFC__CONTAINER_OF(p, struct ebpfc__obj_prog, p);
+}
+
+static inline struct ebpfc__obj_map *ebpfc__obj_map(const struct ebpfc_map *m)
+{
+	return EBPFC__CONTAINER_OF(m, struct ebpfc__obj_map, m);
+}
+
+/* object_maps.c */
+EBPFC__HIDDEN int ebpfc__obj_collect_maps(struct ebpfc_object *obj);
+EBPFC__HIDDEN int ebpfc__obj_collect_map_slots(struct ebpfc_object *obj);
+EBPFC__HIDDEN int ebpfc__obj_create_maps(struct ebpfc_object *obj);
+EBPFC__HIDDEN int ebpfc__obj_fill_map_slots(struct ebpfc_object *obj);
+EBPFC__HIDDEN void ebpfc__obj_map_free(struct ebpfc__obj_map *m);
+/* Index of the map whose definition covers offset `off` of section `sec`. */
+EBPFC__HIDDEN int ebpfc__obj_map_at(const struct ebpfc_object *obj, size_t sec, __u64 off,
+				    size_t *idx);
+
+/* reloc.c */
+EBPFC__HIDDEN int ebpfc__obj_collect_relos(struct ebpfc_object *obj);
+/* Find the function that starts at instruction `insn` of code section `code`. */
+EBPFC__HIDDEN int ebpfc__obj_func_at(const struct ebpfc_object *obj, size_t code, size_t insn,
+				     size_t *func);
+/*
+ * The instructions of program `prog` with its subprograms appended and
+ * every relocation applied (maps must have fds). Caller frees *insns.
+ */
+EBPFC__HIDDEN int ebpfc__obj_link_prog(struct ebpfc_object *obj,
+				       const struct ebpfc__obj_prog *prog, struct bpf_insn **insns,
+				       size_t *cnt);
+
+/* object.c */
+EBPFC__HIDDEN int ebpfc__obj_code_by_sec(const struct ebpfc_object *obj, size_t sec_idx,
+					 size_t *code);
+
+#endif /* EBPFC_OBJECT_INT_H */

@@ -1,0 +1,101 @@
+/*
+ * object_load.c - the load sequence of an object: maps first (programs
+ * refer to their fds), then each program linked and loaded with its
+ * verifier log, then the initial slots of prog arrays and map-in-maps
+ * (they hold program and map fds).
+ *
+ * A failure leaves the object's fds to ebpfc_object_destroy(); with
+ * isolate, one rejected program does not stop the others.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "object_int.h"
+
+static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
+		     const struct ebpfc_object_load_opts *opts)
+{
+	EBPFC_OPTS(ebpfc_prog_load_opts, lo, .expected_attach_type = p->expected_attach_type,
+		   .prog_flags = p->prog_flags, .kern_version = obj->kversion,
+		   .log_level = EBPFC__OPT(opts, log_level, 0),
+		   .log_size_max = EBPFC__OPT(opts, log_size_max, 0), .log_fn = obj->log_fn,
+		   .log_user = obj->log_user);
+	struct bpf_insn *insns = NULL;
+	size_t cnt = 0;
+	int err, fd;
+
+	if (!p->def && p->p.type == BPF_PROG_TYPE_UNSPEC) {
+		err = ebpfc__err(EINVAL,
+				 "program '%s': section '%s' names no known program type; set one "
+				 "with ebpfc_prog_set_type() or turn autoload off",
+				 p->p.name, p->sec_name);
+		goto out;
+	}
+	if (p->def && (p->def->flags & EBPFC__SEC_ATTACH_BTF)) {
+		err = ebpfc__err(EOPNOTSUPP,
+				 "program '%s' (section '%s') needs an attach target's BTF id, which "
+				 "this version of ebpfc does not resolve yet; turn its autoload off "
+				 "to load the rest of the object",
+				 p->p.name, p->sec_name);
+		goto out;
+	}
+	err = ebpfc__obj_link_prog(obj, p, &insns, &cnt);
+	if (err)
+		goto out;
+	err = ebpfc__prog_load(p->p.type, p->p.name, obj->license, insns, cnt, &lo, &fd,
+			       &p->p.log);
+	free(insns);
+	if (!err)
+		p->p.fd = fd;
+out:
+	p->load_result = err;
+	if (err) {
+		free(p->load_errmsg);
+		p->load_errmsg = strdup(ebpfc_errmsg());
+	}
+	return err;
+}
+
+EBPFC_API int ebpfc_object_load(struct ebpfc_object *obj, const struct ebpfc_object_load_opts *opts)
+{
+	bool isolate = EBPFC__OPT(opts, isolate, false);
+	int err, first = 0;
+	char first_msg[1024] = "";
+	size_t i;
+
+	err = EBPFC__OPTS_CHECK(opts, ebpfc_object_load_opts);
+	if (err)
+		return err;
+	if (obj->load_tried)
+		return ebpfc__err(EBUSY, "object '%s': already %s", obj->name,
+				  obj->loaded ? "loaded" : "tried to load; destroy and open it again");
+	obj->load_tried = true;
+
+	err = ebpfc__obj_create_maps(obj);
+	if (err)
+		return err;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct ebpfc__obj_prog *p = obj->progs[i];
+
+		if (!p->autoload) {
+			p->load_result = 1;
+			continue;
+		}
+		err = load_prog(obj, p, opts);
+		if (!err)
+			continue;
+		if (!first) {
+			first = err;
+			ebpfc__strlcpy(first_msg, ebpfc_errmsg(), sizeof(first_msg));
+		}
+		if (!isolate)
+			return ebpfc__err(err, "object '%s': %s", obj->name, first_msg);
+	}
+	err = ebpfc__obj_fill_map_slots(obj);
+	if (err)
+		return err;
+	obj->loaded = true;
+	if (first)
+		return ebpfc__err(first, "object '%s': %s", obj->name, first_msg);
+	return 0;
+}

@@ -1,0 +1,328 @@
+/*
+ * reloc.c - what each relocated instruction of a code section refers to
+ * (a map, a global variable, a function), and linking: building one
+ * program's final instructions from its entry function plus every
+ * subprogram it reaches, with calls, function pointers and map references
+ * patched.
+ *
+ * Every relocation is checked against the instruction it patches: a map or
+ * data reference must be an ld_imm64, a call a BPF_CALL; anything else is
+ * an error naming the program section, instruction and symbol.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "object_int.h"
+
+#define INSN_LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
+
+static bool is_ld_imm64(const struct bpf_insn *i)
+{
+	return i->code == INSN_LD_IMM64;
+}
+
+static bool is_pseudo_call(const struct bpf_insn *i)
+{
+	return i->code == (BPF_JMP | BPF_CALL) && i->src_reg == BPF_PSEUDO_CALL;
+}
+
+static int relo_cmp(const void *a, const void *b)
+{
+	const struct ebpfc__relo *x = a, *y = b;
+
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+int ebpfc__obj_func_at(const struct ebpfc_object *obj, size_t code, size_t insn, size_t *func)
+{
+	size_t lo = 0, hi = obj->func_cnt;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct ebpfc__func *f = &obj->funcs[mid];
+
+		if (f->code < code || (f->code == code && f->start < insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < obj->func_cnt && obj->funcs[lo].code == code && obj->funcs[lo].start == insn) {
+		*func = lo;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Turn one ELF relocation of a code section into what it means. */
+static int classify(struct ebpfc_object *obj, struct ebpfc__code_sec *cs,
+		    const struct ebpfc__elf_rel *rel, struct ebpfc__relo *r)
+{
+	const struct bpf_insn *insn;
+	struct ebpfc__elf_sym sym;
+	struct ebpfc__elf_sec tsec;
+	size_t map, tcode;
+	int err;
+
+	if (rel->offset % sizeof(struct bpf_insn))
+		return ebpfc__err(EINVAL, "object '%s': section '%s': relocation at offset %llu is "
+				  "not on an instruction", obj->name, cs->name,
+				  (unsigned long long)rel->offset);
+	r->insn = rel->offset / sizeof(struct bpf_insn);
+	insn = &cs->insns[r->insn];
+	err = ebpfc__elf_sym(obj->elf, rel->sym, &sym);
+	if (err)
+		return err;
+	r->sym = sym.name[0] ? sym.name : ebpfc__elf_section_name(obj->elf, sym.shndx);
+
+	if (sym.shndx == SHN_UNDEF || sym.shndx >= SHN_LORESERVE) {
+		/* Judged when a program using it is linked, so the others still load. */
+		r->kind = EBPFC__RELO_EXTERN;
+		return 0;
+	}
+
+	if (ebpfc__obj_code_by_sec(obj, sym.shndx, &tcode) == 0) {
+		/* A call or a function pointer into code. */
+		if (is_pseudo_call(insn)) {
+			r->kind = EBPFC__RELO_CALL;
+			r->target_sec = tcode;
+			r->target_insn = sym.value / 8 + (long long)insn->imm + 1;
+		} else if (is_ld_imm64(insn)) {
+			r->kind = EBPFC__RELO_FUNC;
+			r->target_sec = tcode;
+			r->target_insn = (sym.value + (long long)insn->imm) / 8;
+		} else {
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers "
+					  "to function '%s' but is neither a call nor an ld_imm64",
+					  obj->name, cs->name, r->insn, r->sym);
+		}
+		if (r->target_insn >= obj->code[tcode].insn_cnt)
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu calls "
+					  "past the end of '%s'", obj->name, cs->name, r->insn,
+					  obj->code[tcode].name);
+		return 0;
+	}
+
+	if (!is_ld_imm64(insn))
+		return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers to '%s' "
+				  "but is not an ld_imm64", obj->name, cs->name, r->insn, r->sym);
+	if (ebpfc__elf_section(obj->elf, sym.shndx, &tsec))
+		return -EINVAL;
+	if (!strcmp(tsec.name, ".maps") || !strcmp(tsec.name, "maps")) {
+		if (ebpfc__obj_map_at(obj, sym.shndx, sym.value, &map))
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers "
+					  "to '%s', which is not a map definition", obj->name,
+					  cs->name, r->insn, r->sym);
+		r->kind = EBPFC__RELO_MAP;
+		r->map = map;
+		return 0;
+	}
+	for (map = 0; map < obj->map_cnt; map++) {
+		const struct ebpfc__obj_map *m = obj->maps[map];
+		__u64 off;
+
+		if (!m->data || m->sec_idx != sym.shndx)
+			continue;
+		off = sym.value + (__u64)(__s64)insn->imm;
+		if (off > m->data_sz)
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers "
+					  "to offset %llu of '%s', past its end", obj->name,
+					  cs->name, r->insn, (unsigned long long)off, tsec.name);
+		r->kind = EBPFC__RELO_DATA;
+		r->map = map;
+		r->off = off;
+		return 0;
+	}
+	return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers to '%s' in "
+			  "section '%s', which is neither a map nor global data", obj->name,
+			  cs->name, r->insn, r->sym, tsec.name);
+}
+
+int ebpfc__obj_collect_relos(struct ebpfc_object *obj)
+{
+	size_t i, j, n = ebpfc__elf_section_count(obj->elf), cnt, code;
+	struct ebpfc__elf_sec sec;
+	struct ebpfc__elf_rel rel;
+	int err;
+
+	for (i = 1; i < n; i++) {
+		struct ebpfc__code_sec *cs;
+		struct ebpfc__relo *nr;
+
+		if (ebpfc__elf_section(obj->elf, i, &sec) || sec.type != SHT_REL)
+			continue;
+		if (ebpfc__obj_code_by_sec(obj, sec.info, &code))
+			continue; /* relocations of BTF, DWARF or .maps are handled elsewhere */
+		cs = &obj->code[code];
+		err = ebpfc__elf_rel_count(obj->elf, i, &cnt);
+		if (err)
+			return err;
+		if (!cnt)
+			continue;
+		nr = realloc(cs->relos, (cs->relo_cnt + cnt) * sizeof(*nr));
+		if (!nr)
+			return ebpfc__err(ENOMEM, "object '%s': out of memory", obj->name);
+		cs->relos = nr;
+		for (j = 0; j < cnt; j++) {
+			err = ebpfc__elf_rel(obj->elf, i, j, &rel);
+			if (err)
+				return err;
+			if (rel.type == EBPFC__R_BPF_NONE)
+				continue;
+			memset(&cs->relos[cs->relo_cnt], 0, sizeof(cs->relos[0]));
+			err = classify(obj, cs, &rel, &cs->relos[cs->relo_cnt]);
+			if (err)
+				return err;
+			cs->relo_cnt++;
+		}
+		qsort(cs->relos, cs->relo_cnt, sizeof(*cs->relos), relo_cmp);
+	}
+	return 0;
+}
+
+static const struct ebpfc__relo *relo_at(const struct ebpfc__code_sec *cs, size_t insn)
+{
+	size_t lo = 0, hi = cs->relo_cnt;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cs->relos[mid].insn < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cs->relo_cnt && cs->relos[lo].insn == insn ? &cs->relos[lo] : NULL;
+}
+
+/*
+ * Where instruction `i` of function f jumps to, if it is a call or a
+ * function pointer: (code section, instruction). Unrelocated pseudo calls
+ * stay within their section (clang resolves calls to static functions of
+ * the same section itself).
+ */
+static bool call_target(const struct ebpfc_object *obj, const struct ebpfc__func *f, size_t i,
+			size_t *tcode, size_t *tinsn)
+{
+	const struct ebpfc__code_sec *cs = &obj->code[f->code];
+	const struct bpf_insn *insn = &cs->insns[i];
+	const struct ebpfc__relo *r = relo_at(cs, i);
+
+	if (r && (r->kind == EBPFC__RELO_CALL || r->kind == EBPFC__RELO_FUNC)) {
+		*tcode = r->target_sec;
+		*tinsn = r->target_insn;
+		return true;
+	}
+	if (!r && is_pseudo_call(insn)) {
+		*tcode = f->code;
+		*tinsn = i + (long long)insn->imm + 1;
+		return true;
+	}
+	return false;
+}
+
+int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+			 struct bpf_insn **insnsp, size_t *cntp)
+{
+	size_t *order = NULL, *pos = NULL, n = 0, total = 0, k, i, tcode, tinsn, tf;
+	struct bpf_insn *out = NULL;
+	int err = 0;
+
+	order = malloc(obj->func_cnt * sizeof(*order));
+	pos = malloc(obj->func_cnt * sizeof(*pos));
+	if (!order || !pos) {
+		err = ebpfc__err(ENOMEM, "program '%s': out of memory", prog->p.name);
+		goto out;
+	}
+	for (k = 0; k < obj->func_cnt; k++)
+		pos[k] = SIZE_MAX;
+
+	/* Breadth-first over the call graph: each function placed once. */
+	order[n++] = prog->func;
+	pos[prog->func] = 0;
+	total = obj->funcs[prog->func].cnt;
+	for (k = 0; k < n; k++) {
+		const struct ebpfc__func *f = &obj->funcs[order[k]];
+
+		for (i = f->start; i < f->start + f->cnt; i++) {
+			if (!call_target(obj, f, i, &tcode, &tinsn))
+				continue;
+			if (tcode >= obj->code_cnt || tinsn >= obj->code[tcode].insn_cnt ||
+			    ebpfc__obj_func_at(obj, tcode, tinsn, &tf)) {
+				err = ebpfc__err(EINVAL, "program '%s': instruction %zu of '%s' calls "
+						 "instruction %zu of '%s', where no function starts",
+						 prog->p.name, i - f->start, f->name, tinsn,
+						 tcode < obj->code_cnt ? obj->code[tcode].name : "?");
+				goto out;
+			}
+			if (pos[tf] != SIZE_MAX)
+				continue;
+			pos[tf] = total;
+			total += obj->funcs[tf].cnt;
+			order[n++] = tf;
+		}
+	}
+
+	out = malloc(total * sizeof(*out));
+	if (!out) {
+		err = ebpfc__err(ENOMEM, "program '%s': out of memory", prog->p.name);
+		goto out;
+	}
+	for (k = 0; k < n; k++) {
+		const struct ebpfc__func *f = &obj->funcs[order[k]];
+		const struct ebpfc__code_sec *cs = &obj->code[f->code];
+		size_t base = pos[order[k]];
+
+		memcpy(out + base, cs->insns + f->start, f->cnt * sizeof(*out));
+		for (i = 0; i < f->cnt; i++) {
+			struct bpf_insn *insn = &out[base + i];
+			const struct ebpfc__relo *r = relo_at(cs, f->start + i);
+
+			if (call_target(obj, f, f->start + i, &tcode, &tinsn)) {
+				ebpfc__obj_func_at(obj, tcode, tinsn, &tf);
+				insn->imm = (__s32)((long long)pos[tf] - (long long)(base + i) - 1);
+				if (is_ld_imm64(insn)) {
+					insn->src_reg = BPF_PSEUDO_FUNC;
+					insn[1].imm = 0;
+				}
+				continue;
+			}
+			if (!r)
+				continue;
+			if (r->kind == EBPFC__RELO_EXTERN) {
+				err = ebpfc__err(EOPNOTSUPP,
+						 "program '%s': instruction %zu of '%s' uses extern '%s'; "
+						 "this version of ebpfc resolves no externs (.kconfig, "
+						 ".ksyms, kfuncs)",
+						 prog->p.name, i, f->name, r->sym);
+				goto out;
+			}
+			if (i + 1 >= f->cnt) {
+				err = ebpfc__err(EINVAL, "program '%s': ld_imm64 at the end of '%s' is "
+						 "cut in half", prog->p.name, f->name);
+				goto out;
+			}
+			if (obj->maps[r->map]->m.fd < 0) {
+				err = ebpfc__err(EINVAL, "program '%s': uses map '%s', which was not "
+						 "created", prog->p.name, obj->maps[r->map]->m.name);
+				goto out;
+			}
+			if (r->kind == EBPFC__RELO_MAP) {
+				insn->src_reg = BPF_PSEUDO_MAP_FD;
+				insn->imm = obj->maps[r->map]->m.fd;
+				insn[1].imm = 0;
+			} else {
+				insn->src_reg = BPF_PSEUDO_MAP_VALUE;
+				insn->imm = obj->maps[r->map]->m.fd;
+				insn[1].imm = r->off;
+			}
+		}
+	}
+	*insnsp = out;
+	*cntp = total;
+	out = NULL;
+out:
+	free(out);
+	free(order);
+	free(pos);
+	return err;
+}

@@ -91,7 +91,7 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 
 tests: $(TEST_BINS) bpf
 
-$(BUILD)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/lib/*.h) $(STATIC)
+$(BUILD)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/lib/*.h tests/*.h) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(APPCFLAGS) -Isrc -Itests/lib -DEBPFC_TEST_BPF_DIR=\"$(abspath $(BUILD))/bpf\" \
 		-DEBPFC_TEST_SRC_DIR=\"$(abspath tests)\" \
@@ -133,6 +133,32 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
 		ebpfc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/ebpfc.pc
 	$(if $(TOOL_SRCS),install -d $(DESTDIR)$(BINDIR) && install -m 755 $(BUILD)/ebpfc $(DESTDIR)$(BINDIR)/)
+
+# libFuzzer targets: fuzz/fuzz_NAME.c, seeds in fuzz/corpus/NAME/.
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
+FUZZ_TIME ?= 60
+
+fuzz: $(FUZZ_BINS)
+
+build-fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard src/*.h) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -DEBPFC_BUILDING -Iinclude -Isrc $(LIB_SRCS) $< -o $@
+
+fuzz-smoke: fuzz
+	@for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f | sed 's/^fuzz_//'); \
+		mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz-smoke: $$n for $(FUZZ_TIME) s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build-fuzz/corpus-$$n \
+			$$( [ -d fuzz/corpus/$$n ] && echo fuzz/corpus/$$n ) 2>build-fuzz/$$n.log \
+			|| { tail -50 build-fuzz/$$n.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units|Done' build-fuzz/$$n.log | tr '\n' ' '; echo; \
+	done
+
+demo: all
+	tools/demo/demo.sh
 
 KERNEL ?= 6.1
 vmtest: tests

@@ -407,6 +407,14 @@ EBPFC_API bool ebpfc_object_loaded(const struct ebpfc_object *obj)
 	return obj->loaded;
 }
 
+EBPFC_API int ebpfc_object_btf(const struct ebpfc_object *obj, const struct ebpfc_btf **btf)
+{
+	*btf = obj->btf;
+	if (!obj->btf)
+		return ebpfc__err(ENOENT, "object '%s': no BTF (compile with clang -g)", obj->name);
+	return 0;
+}
+
 EBPFC_API size_t ebpfc_object_prog_count(const struct ebpfc_object *obj)
 {
 	return obj->prog_cnt;

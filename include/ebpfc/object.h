@@ -72,6 +72,13 @@ EBPFC_API const char *ebpfc_object_license(const struct ebpfc_object *obj);
 EBPFC_API __u32 ebpfc_object_kversion(const struct ebpfc_object *obj);
 EBPFC_API bool ebpfc_object_loaded(const struct ebpfc_object *obj);
 
+struct ebpfc_btf;
+/*
+ * The object's own BTF (.BTF section), valid until the object is destroyed;
+ * -ENOENT when it has none (compiled without -g).
+ */
+EBPFC_API int ebpfc_object_btf(const struct ebpfc_object *obj, const struct ebpfc_btf **btf);
+
 /* Programs: count, by index (idx < count, never NULL), by function name. */
 EBPFC_API size_t ebpfc_object_prog_count(const struct ebpfc_object *obj);
 EBPFC_API struct ebpfc_prog *ebpfc_object_prog_at(const struct ebpfc_object *obj, size_t idx);

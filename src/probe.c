@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <ebpfc/btf.h>
 #include <ebpfc/probe.h>
 #include <ebpfc/prog.h>
 #include <ebpfc/sys.h>
@@ -466,5 +467,53 @@ EBPFC_API int ebpfc_probe_kprobe(void)
 	ebpfc__err(ENOENT, "probe: the kernel has no kprobes: neither the kprobe PMU "
 			   "(/sys/bus/event_source/devices/kprobe) nor tracefs kprobe_events "
 			   "exist (CONFIG_KPROBE_EVENTS off, or tracefs not mounted)");
+	return 0;
+}
+
+EBPFC_API int ebpfc_probe_fentry(void)
+{
+	/* Functions every kernel with BPF has; the first is there for this purpose. */
+	static const char *const funcs[] = { "bpf_fentry_test1", "bpf_prog_put", "do_nanosleep" };
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	EBPFC_OPTS(ebpfc_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY);
+	struct ebpfc_btf *btf;
+	__u32 id = 0;
+	size_t i;
+	int err, fd;
+
+	err = ebpfc_btf_open_vmlinux(&btf);
+	if (err) {
+		ebpfc__err(err, "probe: fentry needs the kernel's BTF, and it cannot be read: %s",
+			   ebpfc_strerror(err));
+		return 0;
+	}
+	for (i = 0; i < EBPFC__ARRAY_SIZE(funcs) && !id; i++)
+		if (ebpfc_btf_find(btf, funcs[i], BTF_KIND_FUNC, &id))
+			id = 0;
+	ebpfc_btf_destroy(btf);
+	if (!id) {
+		ebpfc__err(ENOENT, "probe: no known kernel function in the kernel's BTF to try "
+				   "fentry on");
+		return 0;
+	}
+	o.attach_btf_id = id;
+	ebpfc__memlock_autoraise();
+	err = ebpfc_sys_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL", insns, 2, &o, &fd);
+	if (!err) {
+		ebpfc__close(fd);
+		ebpfc__err_clear();
+		return 1;
+	}
+	if (err == -EPERM && !ebpfc__have_bpf_caps())
+		return ebpfc__err(err, "probe: cannot load an fentry program (EPERM): %s",
+				  ebpfc__eperm_hint());
+	ebpfc__err(err, "probe: the kernel refuses fentry programs (%s) on %s%s", ebpfc_strerror(err),
+		   funcs[i - 1],
+		   err == -EPERM ? " even with full privileges: lockdown, an LSM policy, or no "
+				   "BPF trampoline support"
+				 : "");
 	return 0;
 }

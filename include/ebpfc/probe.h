@@ -31,6 +31,12 @@ EBPFC_API int ebpfc_probe_bpf_link(void);
 EBPFC_API int ebpfc_probe_tcx(void);
 /* Can kprobes be created (kprobe PMU or tracefs kprobe_events)? */
 EBPFC_API int ebpfc_probe_kprobe(void);
+/*
+ * Can an fentry program be loaded against a kernel function found in the
+ * running kernel's BTF? (Kernels with lockdown or without the JIT's
+ * trampolines refuse them even to root.)
+ */
+EBPFC_API int ebpfc_probe_fentry(void);
 
 #ifdef __cplusplus
 }

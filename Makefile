@@ -54,15 +54,17 @@ lib: $(STATIC) $(SHARED)
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBCFLAGS) -c $< -o $@
+	$(CC) $(LIBCFLAGS) -c $< -o $@.$$$$ && mv -f $@.$$$$ $@
 
+# Built under a temporary name and renamed, so that a concurrent make never
+# links against a half-written archive.
 $(STATIC): $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	@rm -f $@.$$$$
+	ar rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
 
 $(SHARED): $(LIB_OBJS) src/libebpfc.map
 	$(CC) -shared $(SAN) -Wl,-soname,libebpfc.so.$(SOMAJOR) -Wl,--version-script=src/libebpfc.map \
-		-Wl,-z,defs -Wl,--as-needed -o $@ $(LIB_OBJS)
+		-Wl,-z,defs -Wl,--as-needed -o $@.$$$$ $(LIB_OBJS) && mv -f $@.$$$$ $@
 	ln -sf libebpfc.so.$(VERSION) $(BUILD)/libebpfc.so.$(SOMAJOR)
 	ln -sf libebpfc.so.$(SOMAJOR) $(BUILD)/libebpfc.so
 

@@ -72,6 +72,14 @@ EBPFC__HIDDEN int ebpfc__read_file(const char *path, char **buf, size_t *len);
 /* Raise RLIMIT_MEMLOCK once per process, only where the kernel charges it. */
 EBPFC__HIDDEN void ebpfc__memlock_autoraise(void);
 
+/*
+ * Is fd a BPF object of this kind ("bpf-map", "bpf-prog")? Read from the
+ * fd's anon-inode name in /proc/self/fd; true when /proc cannot tell, so
+ * the kernel stays the judge there. BPF_OBJ_GET_INFO_BY_FD alone cannot
+ * tell: it fills a map info buffer with a program's info without an error.
+ */
+EBPFC__HIDDEN bool ebpfc__fd_is_bpf(int fd, const char *kind);
+
 /* A close() that preserves errno and ignores negative fds. */
 EBPFC__HIDDEN void ebpfc__close(int fd);
 

@@ -177,6 +177,13 @@ static int explain_failure(const char *name, __u32 type, int err, const struct e
 	if (err == -EPERM)
 		return ebpfc__err(err, "program '%s' (%s): the kernel refused to load it (EPERM): %s",
 				  name, ebpfc_prog_type_name(type), ebpfc__eperm_hint());
+	if (err == -ENOSPC && log->truncated)
+		return ebpfc__err(err,
+				  "program '%s' (%s): the verifier log did not fit under the cap "
+				  "(log_size_max) and the kernel fails a load whose log was cut "
+				  "(ENOSPC): raise log_size_max or lower log_level [log: %zu bytes, "
+				  "truncated]",
+				  name, ebpfc_prog_type_name(type), log->len);
 	log_verdict(log->buf ? log->buf : "", log->len, verdict, sizeof(verdict));
 	if (verdict[0])
 		return ebpfc__err(err,
@@ -424,6 +431,13 @@ EBPFC_API int ebpfc_prog_test_run(const struct ebpfc_prog *prog, struct ebpfc_te
 
 	if (prog->fd < 0)
 		return ebpfc__err(EBADF, "program '%s': not loaded", prog->name);
+	/* Options errors keep their own message instead of a bare EINVAL. */
+	if (!opts)
+		return ebpfc__err(EINVAL, "program '%s': test run: options are required",
+				  prog->name);
+	err = EBPFC__OPTS_CHECK(opts, ebpfc_test_run_opts);
+	if (err)
+		return err;
 	err = ebpfc_sys_prog_test_run(prog->fd, opts);
 	if (err == -ENOSPC)
 		return ebpfc__err(err, "program '%s': test run: data_out (%u bytes) is too small "

@@ -4,6 +4,7 @@
  * files. No caching here: callers that need a value often keep it.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,4 +106,17 @@ int ebpfc__num_possible_cpus(void)
 	if (n < 0)
 		return ebpfc__err(EINVAL, "cannot parse %s", path);
 	return n;
+}
+
+bool ebpfc__fd_is_bpf(int fd, const char *kind)
+{
+	char path[32], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return true;
+	link[n] = '\0';
+	return strncmp(link, "anon_inode:", 11) == 0 && strcmp(link + 11, kind) == 0;
 }

@@ -282,6 +282,7 @@ static int object_open(const void *data, size_t size, const char *path,
 	obj->pin_root = strdup(EBPFC__OPT(opts, pin_root, NULL) ? opts->pin_root : "/sys/fs/bpf");
 	obj->log_fn = EBPFC__OPT(opts, log_fn, NULL);
 	obj->log_user = EBPFC__OPT(opts, log_user, NULL);
+	obj->btf_fd = -1;
 	/* An 8-aligned private copy: sections can then be read as instructions. */
 	obj->buf = malloc(size ? size : 1);
 	if (!obj->name || (path && !obj->path) || !obj->pin_root || !obj->buf) {
@@ -375,6 +376,7 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 	free(obj->maps);
 	free(obj->code);
 	free(obj->funcs);
+	ebpfc__close(obj->btf_fd);
 	ebpfc__btf_ext_destroy(obj->btf_ext);
 	ebpfc_btf_destroy(obj->btf);
 	ebpfc__elf_close(obj->elf);

@@ -117,6 +117,7 @@ struct ebpfc_object {
 	struct ebpfc__elf *elf;
 	struct ebpfc_btf *btf;		/* .BTF, or NULL */
 	struct ebpfc__btf_ext *btf_ext;	/* .BTF.ext, or NULL */
+	int btf_fd;			/* the BTF in the kernel, -1 if none */
 	char license[128];
 	__u32 kversion;
 	char *pin_root;
@@ -160,13 +161,25 @@ EBPFC__HIDDEN int ebpfc__obj_collect_relos(struct ebpfc_object *obj);
 /* Find the function that starts at instruction `insn` of code section `code`. */
 EBPFC__HIDDEN int ebpfc__obj_func_at(const struct ebpfc_object *obj, size_t code, size_t insn,
 				     size_t *func);
+/* A program ready for the kernel: instructions and their BTF info. */
+struct ebpfc__linked {
+	struct bpf_insn *insns;
+	size_t cnt;
+	struct bpf_func_info *func_info;	/* NULL when the object has none */
+	__u32 func_cnt;
+	struct bpf_line_info *line_info;
+	__u32 line_cnt;
+};
+
 /*
- * The instructions of program `prog` with its subprograms appended and
- * every relocation applied (maps must have fds). Caller frees *insns.
+ * Program `prog` with its subprograms appended and every relocation applied
+ * (maps must have fds), with func and line info moved to the new places.
+ * Free with ebpfc__linked_free().
  */
 EBPFC__HIDDEN int ebpfc__obj_link_prog(struct ebpfc_object *obj,
-				       const struct ebpfc__obj_prog *prog, struct bpf_insn **insns,
-				       size_t *cnt);
+				       const struct ebpfc__obj_prog *prog,
+				       struct ebpfc__linked *out);
+EBPFC__HIDDEN void ebpfc__linked_free(struct ebpfc__linked *l);
 
 /* object.c */
 EBPFC__HIDDEN int ebpfc__obj_code_by_sec(const struct ebpfc_object *obj, size_t sec_idx,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_load.h"
 #include "object_int.h"
 
 static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
@@ -20,8 +21,7 @@ static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 		   .log_level = EBPFC__OPT(opts, log_level, 0),
 		   .log_size_max = EBPFC__OPT(opts, log_size_max, 0), .log_fn = obj->log_fn,
 		   .log_user = obj->log_user);
-	struct bpf_insn *insns = NULL;
-	size_t cnt = 0;
+	struct ebpfc__linked l;
 	int err, fd;
 
 	if (!p->def && p->p.type == BPF_PROG_TYPE_UNSPEC) {
@@ -39,12 +39,21 @@ static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 				 p->p.name, p->sec_name);
 		goto out;
 	}
-	err = ebpfc__obj_link_prog(obj, p, &insns, &cnt);
+	err = ebpfc__obj_link_prog(obj, p, &l);
 	if (err)
 		goto out;
-	err = ebpfc__prog_load(p->p.type, p->p.name, obj->license, insns, cnt, &lo, &fd,
+	if (l.func_info) {
+		lo.prog_btf_fd = obj->btf_fd;
+		lo.func_info = l.func_info;
+		lo.func_info_rec_size = sizeof(*l.func_info);
+		lo.func_info_cnt = l.func_cnt;
+		lo.line_info = l.line_info;
+		lo.line_info_rec_size = sizeof(*l.line_info);
+		lo.line_info_cnt = l.line_cnt;
+	}
+	err = ebpfc__prog_load(p->p.type, p->p.name, obj->license, l.insns, l.cnt, &lo, &fd,
 			       &p->p.log);
-	free(insns);
+	ebpfc__linked_free(&l);
 	if (!err)
 		p->p.fd = fd;
 out:
@@ -71,6 +80,12 @@ EBPFC_API int ebpfc_object_load(struct ebpfc_object *obj, const struct ebpfc_obj
 				  obj->loaded ? "loaded" : "tried to load; destroy and open it again");
 	obj->load_tried = true;
 
+	if (obj->btf) {
+		err = ebpfc__btf_load_object(obj->btf, obj->elf, obj->name, obj->log_fn,
+					     obj->log_user, &obj->btf_fd);
+		if (err)
+			return err;
+	}
 	err = ebpfc__obj_create_maps(obj);
 	if (err)
 		return err;

@@ -587,7 +587,19 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 	char kname[16], *saved = NULL;
 	bool data = m->kind == EBPFC__MAP_DATA || m->kind == EBPFC__MAP_RODATA ||
 		    m->kind == EBPFC__MAP_BSS;
+	__u32 sec_id;
 	int err;
+
+	/* Typed keys and values where the object's BTF made it into the kernel. */
+	if (obj->btf_fd >= 0) {
+		o.btf_fd = obj->btf_fd;
+		o.btf_key_type_id = m->btf_key_type_id;
+		o.btf_value_type_id = m->btf_value_type_id;
+		if (data && ebpfc_btf_find(obj->btf, m->m.name, BTF_KIND_DATASEC, &sec_id) == 0)
+			o.btf_value_type_id = sec_id;
+		if (!o.btf_key_type_id && !o.btf_value_type_id)
+			o.btf_fd = 0;
+	}
 
 	if (data) {
 		data_map_kernel_name(obj, m, kname, sizeof(kname));
@@ -605,6 +617,27 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 			m->m.map_flags = o.map_flags;
 	} else {
 		err = ebpfc__map_create_fd(&m->m, &o);
+	}
+	if (err == -EINVAL && o.btf_fd) {
+		/* Some map types refuse BTF on some kernels: BTF is a nicety here. */
+		ebpfc__log(obj->log_fn, obj->log_user, EBPFC_LOG_INFO,
+			   "object '%s': map '%s': created without BTF types (%s)", obj->name,
+			   m->m.name, ebpfc_errmsg());
+		o.btf_fd = 0;
+		o.btf_key_type_id = o.btf_value_type_id = 0;
+		if (data) {
+			m->m.name = kname;
+			err = ebpfc__map_create_fd(&m->m, &o);
+			if (err == -EINVAL) {
+				o.map_flags &= ~BPF_F_MMAPABLE;
+				err = ebpfc__map_create_fd(&m->m, &o);
+			}
+			m->m.name = saved;
+			if (!err)
+				m->m.map_flags = o.map_flags;
+		} else {
+			err = ebpfc__map_create_fd(&m->m, &o);
+		}
 	}
 	if (err) {
 		char msg[768];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
 #include "object_int.h"
 
 #define INSN_LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
@@ -220,8 +221,126 @@ static bool call_target(const struct ebpfc_object *obj, const struct ebpfc__func
 	return false;
 }
 
+void ebpfc__linked_free(struct ebpfc__linked *l)
+{
+	free(l->insns);
+	free(l->func_info);
+	free(l->line_info);
+	memset(l, 0, sizeof(*l));
+}
+
+static int finfo_cmp(const void *a, const void *b)
+{
+	const struct bpf_func_info *x = a, *y = b;
+
+	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
+}
+
+static int linfo_cmp(const void *a, const void *b)
+{
+	const struct bpf_line_info *x = a, *y = b;
+
+	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
+}
+
+/*
+ * Copy the .BTF.ext records of one kind for every placed function, with
+ * instruction offsets (bytes per section in the file, instructions per
+ * program in the kernel) moved to where the function landed.
+ */
+static int gather_ext(const struct ebpfc_object *obj, enum ebpfc__btf_ext_kind kind,
+		      const size_t *order, size_t n, const size_t *pos, size_t rec_sz,
+		      void **outp, __u32 *cntp)
+{
+	const struct ebpfc__btf_ext_sec *es;
+	size_t k, r, cap = 0, cnt = 0;
+	char *out = NULL, *nout;
+
+	for (k = 0; k < n; k++) {
+		const struct ebpfc__func *f = &obj->funcs[order[k]];
+
+		if (ebpfc__btf_ext_find(obj->btf_ext, kind, obj->code[f->code].name, &es))
+			continue;
+		for (r = 0; r < es->count; r++) {
+			const char *rec = (const char *)es->recs + r * es->rec_size;
+			__u32 off;
+
+			memcpy(&off, rec, sizeof(off));
+			off /= 8;
+			if (off < f->start || off >= f->start + f->cnt)
+				continue;
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 16;
+				nout = realloc(out, cap * rec_sz);
+				if (!nout) {
+					free(out);
+					return ebpfc__err(ENOMEM, "object '%s': out of memory", obj->name);
+				}
+				out = nout;
+			}
+			memcpy(out + cnt * rec_sz, rec, rec_sz);
+			off = (__u32)(pos[order[k]] + off - f->start);
+			memcpy(out + cnt * rec_sz, &off, sizeof(off));
+			cnt++;
+		}
+	}
+	ebpfc__err_clear();
+	*outp = out;
+	*cntp = (__u32)cnt;
+	return 0;
+}
+
+/*
+ * The kernel wants exactly one func_info at the start of every function
+ * and nowhere else; anything less and the whole BTF info is dropped (the
+ * program still loads, only less readable).
+ */
+static bool func_info_complete(const struct bpf_func_info *fi, __u32 cnt, const size_t *order,
+			       size_t n, const size_t *pos)
+{
+	size_t k;
+
+	if (cnt != n)
+		return false;
+	/* Functions were placed in `order`, so their positions ascend like fi. */
+	for (k = 0; k < n; k++)
+		if (fi[k].insn_off != pos[order[k]])
+			return false;
+	return true;
+}
+
+static int link_btf_info(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+			 const size_t *order, size_t n, const size_t *pos, struct ebpfc__linked *out)
+{
+	int err;
+
+	if (!obj->btf_ext || obj->btf_fd < 0)
+		return 0;
+	err = gather_ext(obj, EBPFC__BTF_EXT_FUNC_INFO, order, n, pos,
+			 sizeof(struct bpf_func_info), (void **)&out->func_info, &out->func_cnt);
+	if (!err)
+		err = gather_ext(obj, EBPFC__BTF_EXT_LINE_INFO, order, n, pos,
+				 sizeof(struct bpf_line_info), (void **)&out->line_info,
+				 &out->line_cnt);
+	if (err)
+		return err;
+	qsort(out->func_info, out->func_cnt, sizeof(*out->func_info), finfo_cmp);
+	qsort(out->line_info, out->line_cnt, sizeof(*out->line_info), linfo_cmp);
+	if (!func_info_complete(out->func_info, out->func_cnt, order, n, pos)) {
+		ebpfc__log(obj->log_fn, obj->log_user, EBPFC_LOG_INFO,
+			   "program '%s': incomplete func_info in .BTF.ext; loading without BTF "
+			   "function and line info", prog->p.name);
+		free(out->func_info);
+		free(out->line_info);
+		out->func_info = NULL;
+		out->line_info = NULL;
+		out->func_cnt = out->line_cnt = 0;
+	}
+	return 0;
+}
+
 int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
-			 struct bpf_insn **insnsp, size_t *cntp)
+			 struct ebpfc__linked *linked)
 {
 	size_t *order = NULL, *pos = NULL, n = 0, total = 0, k, i, tcode, tinsn, tf;
 	struct bpf_insn *out = NULL;
@@ -317,9 +436,13 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 			}
 		}
 	}
-	*insnsp = out;
-	*cntp = total;
+	memset(linked, 0, sizeof(*linked));
+	linked->insns = out;
+	linked->cnt = total;
 	out = NULL;
+	err = link_btf_info(obj, prog, order, n, pos, linked);
+	if (err)
+		ebpfc__linked_free(linked);
 out:
 	free(out);
 	free(order);

@@ -1,0 +1,167 @@
+/*
+ * btf_load.c - loading an object's BTF into the kernel so that programs get
+ * function and line info (readable verifier logs, global functions verified
+ * on their own) and maps get typed keys and values (spin locks, timers,
+ * pretty printing).
+ *
+ * clang cannot know a data section's final size or its variables' offsets
+ * when it writes BTF, so it leaves them 0 for the loader; they come from
+ * the ELF section headers and symbol table here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ebpfc/sys.h>
+#include "btf.h"
+#include "btf_load.h"
+
+/* Offset of the symbol called name in section shndx, or -ENOENT. */
+static int sym_offset(const struct ebpfc__elf *elf, size_t shndx, const char *name, __u64 *off)
+{
+	size_t i, n = ebpfc__elf_sym_count(elf);
+	struct ebpfc__elf_sym sym;
+
+	for (i = 1; i < n; i++) {
+		if (ebpfc__elf_sym(elf, i, &sym) == 0 && sym.shndx == shndx &&
+		    sym.type != STT_SECTION && !strcmp(sym.name, name)) {
+			*off = sym.value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * Extern sections (.kconfig, .ksyms) have no ELF section: the loader owns
+ * their layout. Variables are placed in order at their natural alignment,
+ * and their extern linkage, which no kernel accepts in loaded BTF, becomes
+ * global: the loader provides the storage.
+ */
+static int layout_extern_datasec(struct ebpfc_btf *btf, struct btf_type *t, const char *obj_name,
+				 const char *name)
+{
+	struct btf_var_secinfo *vs = (struct btf_var_secinfo *)(t + 1);
+	__u32 i, vlen = ebpfc_btf_vlen(t), align;
+	__u64 off = 0;
+
+	for (i = 0; i < vlen; i++) {
+		const struct btf_type *vt;
+
+		if (ebpfc_btf_type_by_id(btf, vs[i].type, &vt))
+			return -EINVAL;
+		if (ebpfc_btf_kind(vt) == BTF_KIND_VAR) {
+			struct btf_var *v = (struct btf_var *)(vt + 1);
+
+			if (ebpfc_btf_align(btf, vt->type, &align) || !align)
+				align = 1;
+			if (v->linkage == BTF_VAR_GLOBAL_EXTERN)
+				v->linkage = BTF_VAR_GLOBAL_ALLOCATED;
+		} else {
+			align = 1;
+		}
+		off = EBPFC__ROUND_UP(off, align);
+		vs[i].offset = (__u32)off;
+		off += vs[i].size;
+		if (off > UINT32_MAX)
+			return ebpfc__err(EINVAL, "object '%s': extern section '%s' is too large",
+					  obj_name, name);
+	}
+	t->size = (__u32)EBPFC__ROUND_UP(off, 8);
+	return 0;
+}
+
+static int fixup_datasec(struct ebpfc_btf *btf, const struct ebpfc__elf *elf, __u32 id,
+			 const char *obj_name)
+{
+	const struct btf_type *ct;
+	struct btf_type *t;
+	struct btf_var_secinfo *vs;
+	struct ebpfc__elf_sec sec;
+	const char *name;
+	__u32 i, vlen;
+	__u64 off;
+
+	ebpfc_btf_type_by_id(btf, id, &ct);
+	t = (struct btf_type *)ct;
+	name = ebpfc_btf_name(btf, t->name_off);
+	if (ebpfc__elf_section_by_name(elf, name, &sec)) {
+		ebpfc__err_clear();
+		return layout_extern_datasec(btf, t, obj_name, name);
+	}
+	if (sec.size > UINT32_MAX)
+		return ebpfc__err(EINVAL, "object '%s': section '%s' is too large for BTF", obj_name,
+				  name);
+	t->size = (__u32)sec.size;
+	vs = (struct btf_var_secinfo *)(t + 1);
+	vlen = ebpfc_btf_vlen(t);
+	for (i = 0; i < vlen; i++) {
+		const struct btf_type *vt;
+
+		if (ebpfc_btf_type_by_id(btf, vs[i].type, &vt))
+			return -EINVAL;
+		if (sym_offset(elf, sec.index, ebpfc_btf_name(btf, vt->name_off), &off) == 0) {
+			if (off + vs[i].size > sec.size)
+				return ebpfc__err(EINVAL, "object '%s': variable '%s' lies past the end "
+						  "of '%s'", obj_name,
+						  ebpfc_btf_name(btf, vt->name_off), name);
+			vs[i].offset = (__u32)off;
+		}
+	}
+	return 0;
+}
+
+int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
+			   const char *obj_name, ebpfc_log_fn log_fn, void *log_user, int *fd)
+{
+	const struct btf_type *t;
+	const void *raw;
+	void *mut;
+	size_t size;
+	__u32 id, cnt = ebpfc_btf_type_cnt(btf);
+	char *log;
+	int err;
+
+	*fd = -1;
+	err = ebpfc__btf_raw_mut(btf, &mut, &size);
+	if (err)
+		return err;
+	for (id = ebpfc_btf_start_id(btf); id < cnt; id++) {
+		if (ebpfc_btf_type_by_id(btf, id, &t))
+			return -EINVAL;
+		if (ebpfc_btf_kind(t) == BTF_KIND_DATASEC) {
+			err = fixup_datasec(btf, elf, id, obj_name);
+			if (err)
+				return err;
+		}
+	}
+	ebpfc_btf_raw_data(btf, &raw, &size);
+	if (size > UINT32_MAX)
+		return ebpfc__err(E2BIG, "object '%s': BTF of %zu bytes is too large", obj_name, size);
+	err = ebpfc_sys_btf_load(raw, (__u32)size, NULL, fd);
+	if (!err)
+		return 0;
+	*fd = -1;
+	/* Ask again with a log, only to explain the refusal. */
+	log = malloc(64 * 1024);
+	if (log) {
+		EBPFC_OPTS(ebpfc_btf_load_opts, o, .log_buf = log, .log_size = 64 * 1024,
+			   .log_level = 1);
+		int lfd;
+		char *last;
+
+		log[0] = '\0';
+		if (ebpfc_sys_btf_load(raw, (__u32)size, &o, &lfd) == 0)
+			ebpfc__close(lfd);
+		last = strrchr(log, '\n');
+		while (last && last > log && last[1] == '\0') {
+			*last = '\0';
+			last = strrchr(log, '\n');
+		}
+		ebpfc__log(log_fn, log_user, EBPFC_LOG_WARN,
+			   "object '%s': the kernel refused its BTF (%s%s%s); loading without it",
+			   obj_name, ebpfc_strerror(err), last ? ": " : "", last ? last + 1 : "");
+		free(log);
+	}
+	ebpfc__err_clear();
+	return 0;
+}

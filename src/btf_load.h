@@ -1,0 +1,23 @@
+/*
+ * btf_load.h - putting an object's BTF into the kernel.
+ */
+#ifndef EBPFC_BTF_LOAD_H
+#define EBPFC_BTF_LOAD_H
+
+#include <ebpfc/btf.h>
+#include "elf.h"
+#include "internal.h"
+
+/*
+ * Fix up an object's BTF where clang leaves the work to the loader (data
+ * section sizes and variable offsets, taken from the ELF file) and load it
+ * into the kernel. *fd is the BTF fd, or -1 when the kernel refused it
+ * (the reason goes to the log callback: BTF is optional for most objects,
+ * and the loader carries on without it). Returns a negative errno only for
+ * malformed input.
+ */
+EBPFC__HIDDEN int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
+					 const char *obj_name, ebpfc_log_fn log_fn, void *log_user,
+					 int *fd);
+
+#endif /* EBPFC_BTF_LOAD_H */

@@ -45,6 +45,25 @@
 /* A file that cannot be mapped is read whole; refuse absurd sizes. */
 #define READ_MAX ((size_t)1 << 31)
 
+/*
+ * Names are indexed in two groups, each built on the first lookup that
+ * needs it: functions, which are most of the kernel's names (56,000 of
+ * 71,000) but which CO-RE never asks for, and everything else.
+ */
+enum name_group {
+	NAMES_TYPES, /* every kind but func */
+	NAMES_FUNCS,
+	NAMES_GROUPS,
+};
+
+static inline enum name_group name_group(unsigned int kind)
+{
+	return kind == BTF_KIND_FUNC ? NAMES_FUNCS : NAMES_TYPES;
+}
+
+/* Names hashed per batch when the index is built (see names_build). */
+#define NAME_BATCH 32
+
 /* Work budget of ebpfc_btf_align(): hostile BTF can nest wide structs deeply. */
 #define ALIGN_BUDGET (1u << 20)
 
@@ -83,11 +102,11 @@ struct ebpfc_btf {
 	uint32_t start_id;  /* id of our first type */
 	uint32_t start_str; /* offset of our first string (the base's string total) */
 	uint32_t nr_types;  /* types of our own */
-	uint32_t nr_named;
+	uint32_t nr_named[NAMES_GROUPS];
 	struct big offs;    /* uint32_t per own type: offset in the type section */
 
 	struct ebpfc_btf *base;
-	struct name_index *names; /* built on first use, published atomically */
+	struct name_index *names[NAMES_GROUPS]; /* built on first use, published atomically */
 	char what[128];
 };
 
@@ -193,6 +212,15 @@ static const char *str_get(const struct ebpfc_btf *btf, uint32_t off)
 		btf = btf->base;
 	off -= btf->start_str;
 	return off < btf->strs_len ? btf->strs + off : NULL;
+}
+
+/* The string and the end of the section that holds it, for word-wise reads. */
+static const char *str_get_end(const struct ebpfc_btf *btf, uint32_t off, const char **end)
+{
+	while (off < btf->start_str)
+		btf = btf->base;
+	*end = btf->strs + btf->strs_len;
+	return btf->strs + (off - btf->start_str);
 }
 
 /* A name for messages, safe before names are validated. */
@@ -513,7 +541,7 @@ static int check_header(struct ebpfc_btf *btf)
 static int parse_types(struct ebpfc_btf *btf)
 {
 	const uint8_t *p = btf->types, *end = btf->types + btf->types_len;
-	uint32_t max_ref = 0, max_str = 0, n = 0, named = 0, *offs;
+	uint32_t max_ref = 0, max_str = 0, n = 0, named[NAMES_GROUPS] = { 0 }, *offs;
 	size_t max_types = btf->types_len / sizeof(struct btf_type);
 	unsigned int i;
 	int err;
@@ -538,7 +566,7 @@ static int parse_types(struct ebpfc_btf *btf)
 		kind = BTF_INFO_KIND(t->info);
 		vlen = BTF_INFO_VLEN(t->info);
 		max_str = MAXU(max_str, t->name_off);
-		named += t->name_off != 0;
+		named[name_group(kind)] += t->name_off != 0;
 
 		if (kind == BTF_KIND_UNKN || kind > BTF_KIND_MAX)
 			return type_err(btf, id, t, "unknown kind %u", kind);
@@ -682,7 +710,7 @@ static int parse_types(struct ebpfc_btf *btf)
 		p += need;
 	}
 	btf->nr_types = n;
-	btf->nr_named = named;
+	memcpy(btf->nr_named, named, sizeof(named));
 
 	if (max_ref >= type_cnt(btf))
 		return bad_ref_err(btf, false);
@@ -711,7 +739,8 @@ static void names_free(struct name_index *ni)
 
 static void btf_free(struct ebpfc_btf *btf)
 {
-	names_free(btf->names);
+	names_free(btf->names[NAMES_TYPES]);
+	names_free(btf->names[NAMES_FUNCS]);
 	big_free(&btf->offs);
 	release_storage(btf->storage, btf->data, btf->map_len);
 	ebpfc_btf_destroy(btf->base);
@@ -992,53 +1021,135 @@ void ebpfc__btf_names_changed(struct ebpfc_btf *btf)
 {
 	if (!btf)
 		return;
-	names_free(__atomic_exchange_n(&btf->names, NULL, __ATOMIC_ACQ_REL));
+	names_free(__atomic_exchange_n(&btf->names[NAMES_TYPES], NULL, __ATOMIC_ACQ_REL));
+	names_free(__atomic_exchange_n(&btf->names[NAMES_FUNCS], NULL, __ATOMIC_ACQ_REL));
 }
 
 /* ---- the name index ------------------------------------------------------ */
 
 /*
- * Hash of a name's essential part (up to its last "X___Y" flavor
- * separator), and that part's length, in one pass. Exact lookups hash the
- * same way, so one index answers both kinds of query.
+ * Names are hashed 8 bytes at a time: building the index hashes every
+ * type name of the kernel (70,000 of them), and a byte-at-a-time hash was
+ * most of the cost. The hash covers a name's essential part (up to its last
+ * "X___Y" flavor separator), so one index answers exact and essential
+ * queries alike.
  */
-static uint32_t name_hash(const char *s, size_t *ess_len)
+#define BYTES_01 0x0101010101010101ull
+#define BYTES_7F 0x7f7f7f7f7f7f7f7full
+#define BYTES_5F 0x5f5f5f5f5f5f5f5full /* '_' */
+
+/* 0x80 in every byte of v that is zero, 0 elsewhere (exact: no borrows). */
+static inline uint64_t zero_bytes(uint64_t v)
 {
-	uint32_t h = 2166136261u, h_ess = 0;
+	return ~(((v & BYTES_7F) + BYTES_7F) | v | BYTES_7F);
+}
+
+static inline uint64_t load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static inline uint32_t hash_finish(uint64_t h, size_t len)
+{
+	h = hash_word(h, len);
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return (uint32_t)(h >> 32);
+}
+
+#define HASH_SEED 0x243f6a8885a308d3ull
+
+/* Length of the essential name: up to the last X___Y, X and Y not '_'. */
+static size_t essential_len(const char *s)
+{
 	size_t i, cut = 0;
 	bool flavored = false;
 
 	for (i = 0; s[i]; i++) {
 		if (s[i] == '_' && i > 0 && s[i - 1] != '_' && s[i + 1] == '_' && s[i + 2] == '_' &&
 		    s[i + 3] && s[i + 3] != '_') {
-			h_ess = h;
 			cut = i;
 			flavored = true;
 		}
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
 	}
-	if (flavored)
-		h = h_ess;
-	else
-		cut = i;
-	*ess_len = cut;
-	/* FNV's low bits are weak and they pick the bucket: mix. */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return flavored ? cut : i;
+}
+
+/* The reference version, for any string: byte reads only. */
+static uint32_t name_hash_slow(const char *s, size_t *ess_len)
+{
+	size_t len = essential_len(s), i;
+	uint64_t h = HASH_SEED;
+	char chunk[8];
+
+	for (i = 0; i + 8 <= len; i += 8)
+		h = hash_word(h, load8(s + i));
+	if (i < len) {
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, s + i, len - i);
+		h = hash_word(h, load8(chunk));
+	}
+	*ess_len = len;
+	return hash_finish(h, len);
+}
+
+/*
+ * The same hash for a string that may be read 8 bytes at a time up to
+ * `end`: finds the NUL and looks for "___" a word at a time, and hands the
+ * rare flavored name (or a name near `end`) to the slow version.
+ */
+static uint32_t name_hash(const char *s, const char *end, size_t *ess_len)
+{
+	uint64_t h = HASH_SEED, w, z, u, prev_u = 0, keep, win;
+	size_t i;
+
+	for (i = 0; s + i + 8 <= end; i += 8) {
+		w = load8(s + i);
+		z = zero_bytes(w);
+		keep = ~0ull;
+		if (z) {
+			unsigned int nb = (unsigned int)__builtin_ctzll(z) / 8;
+
+			keep = nb ? ~0ull >> (64 - 8 * nb) : 0;
+			w &= keep;
+		}
+		/* '_' flags of this word, and a window reaching two bytes back. */
+		u = zero_bytes(w ^ BYTES_5F) & keep;
+		win = prev_u >> 48 | u << 16;
+		if ((u & u >> 8 & u >> 16) || (win & win >> 8 & win >> 16))
+			return name_hash_slow(s, ess_len);
+		prev_u = u;
+		if (z) {
+			size_t len = i + (size_t)__builtin_ctzll(z) / 8;
+
+			if (w)
+				h = hash_word(h, w);
+			*ess_len = len;
+			return hash_finish(h, len);
+		}
+		h = hash_word(h, w);
+	}
+	return name_hash_slow(s, ess_len);
 }
 
 EBPFC_API size_t ebpfc_btf_essential_name_len(const char *name)
 {
 	size_t len;
 
-	if (!name)
-		return 0;
-	name_hash(name, &len);
-	return len;
+	(void)len;
+	return name ? essential_len(name) : 0;
 }
 
 static unsigned int bits_for(uint64_t v)
@@ -1050,7 +1161,8 @@ static unsigned int bits_for(uint64_t v)
 	return b;
 }
 
-static int names_build(const struct ebpfc_btf *btf, struct name_index **out)
+static int names_build(const struct ebpfc_btf *btf, enum name_group group,
+		       struct name_index **out)
 {
 	struct name_index *ni;
 	uint32_t *slots, i, tag_shift;
@@ -1061,7 +1173,7 @@ static int names_build(const struct ebpfc_btf *btf, struct name_index **out)
 	if (!ni)
 		return ebpfc__err(ENOMEM, "%s: out of memory for the name index", btf->what);
 	/* Load factor at most 3/4; linear probing stays short. */
-	while (cap < (size_t)btf->nr_named + btf->nr_named / 3 + 1)
+	while (cap < (size_t)btf->nr_named[group] + btf->nr_named[group] / 3 + 1)
 		cap *= 2;
 	err = big_alloc(&ni->table, cap * sizeof(uint32_t), true);
 	if (err) {
@@ -1073,36 +1185,62 @@ static int names_build(const struct ebpfc_btf *btf, struct name_index **out)
 	tag_shift = ni->id_bits;
 	slots = ni->table.ptr;
 
-	for (i = 0; i < btf->nr_types; i++) {
-		const struct btf_type *t = type_at(btf, i);
-		uint32_t h, pos, slot;
+	/*
+	 * In batches: kernel names are spread over megabytes of strings and
+	 * the table over hundreds of KiB, so fetch a batch's strings, then
+	 * hash them and fetch their slots, then insert; the cache misses of a
+	 * batch overlap instead of following one another.
+	 */
+	for (i = 0; i < btf->nr_types;) {
+		struct {
+			const char *s, *end;
+			uint32_t idx, h;
+		} batch[NAME_BATCH];
+		unsigned int n = 0, k;
 
-		if (!t->name_off)
-			continue;
-		h = name_hash(str_get(btf, t->name_off), &len);
-		/* The hash's top bits become a tag, so most mismatches skip the strcmp. */
-		slot = (tag_shift < 32 ? (h >> tag_shift) << tag_shift : 0) | (i + 1);
-		for (pos = h & ni->mask; slots[pos]; pos = (pos + 1) & ni->mask)
-			;
-		slots[pos] = slot;
+		for (; i < btf->nr_types && n < NAME_BATCH; i++) {
+			const struct btf_type *t = type_at(btf, i);
+
+			if (!t->name_off || name_group(BTF_INFO_KIND(t->info)) != group)
+				continue;
+			batch[n].s = str_get_end(btf, t->name_off, &batch[n].end);
+			batch[n].idx = i;
+			__builtin_prefetch(batch[n].s);
+			n++;
+		}
+		for (k = 0; k < n; k++) {
+			batch[k].h = name_hash(batch[k].s, batch[k].end, &len);
+			__builtin_prefetch(&slots[batch[k].h & ni->mask], 1);
+		}
+		for (k = 0; k < n; k++) {
+			uint32_t h = batch[k].h, pos;
+			/* The hash's top bits become a tag, so most mismatches skip the strcmp. */
+			uint32_t slot = (tag_shift < 32 ? (h >> tag_shift) << tag_shift : 0) |
+					(batch[k].idx + 1);
+
+			for (pos = h & ni->mask; slots[pos]; pos = (pos + 1) & ni->mask)
+				;
+			slots[pos] = slot;
+		}
 	}
 	*out = ni;
 	return 0;
 }
 
-static const struct name_index *names_get(const struct ebpfc_btf *btf, int *err)
+static const struct name_index *names_get(const struct ebpfc_btf *btf, enum name_group group,
+					  int *err)
 {
 	struct ebpfc_btf *b = (struct ebpfc_btf *)btf;
 	struct name_index *ni, *expected = NULL;
 
-	ni = __atomic_load_n(&b->names, __ATOMIC_ACQUIRE);
+	ni = __atomic_load_n(&b->names[group], __ATOMIC_ACQUIRE);
 	if (ni)
 		return ni;
-	*err = names_build(btf, &ni);
+	*err = names_build(btf, group, &ni);
 	if (*err)
 		return NULL;
 	/* Two threads may build at once; the loser frees its copy. */
-	if (!__atomic_compare_exchange_n(&b->names, &expected, ni, false, __ATOMIC_ACQ_REL,
+	if (!__atomic_compare_exchange_n(&b->names[group], &expected, ni, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
 		names_free(ni);
 		ni = expected;
@@ -1129,22 +1267,17 @@ static void collect_add(struct collect *c, uint32_t id)
 	c->ids[i] = id;
 }
 
-static int find_in(const struct ebpfc_btf *btf, const char *name, uint32_t h, size_t qlen,
-		   unsigned int kind, bool essential, struct collect *c)
+static int find_group(const struct ebpfc_btf *btf, enum name_group group, const char *name,
+		      uint32_t h, size_t qlen, unsigned int kind, bool essential, struct collect *c)
 {
 	const struct name_index *ni;
 	const uint32_t *slots;
 	uint32_t pos, tag, id_mask;
 	int err = 0;
 
-	if (btf->base) {
-		err = find_in(btf->base, name, h, qlen, kind, essential, c);
-		if (err)
-			return err;
-	}
-	if (!btf->nr_named)
+	if (!btf->nr_named[group])
 		return 0;
-	ni = names_get(btf, &err);
+	ni = names_get(btf, group, &err);
 	if (!ni)
 		return err;
 	slots = ni->table.ptr;
@@ -1163,7 +1296,7 @@ static int find_in(const struct ebpfc_btf *btf, const char *name, uint32_t h, si
 			continue;
 		s = str_get(btf, t->name_off);
 		if (essential) {
-			name_hash(s, &len);
+			len = essential_len(s);
 			if (len != qlen || memcmp(s, name, len))
 				continue;
 		} else if (strcmp(s, name)) {
@@ -1172,6 +1305,23 @@ static int find_in(const struct ebpfc_btf *btf, const char *name, uint32_t h, si
 		collect_add(c, btf->start_id + idx);
 	}
 	return 0;
+}
+
+static int find_in(const struct ebpfc_btf *btf, const char *name, uint32_t h, size_t qlen,
+		   unsigned int kind, bool essential, struct collect *c)
+{
+	int err = 0;
+
+	if (btf->base) {
+		err = find_in(btf->base, name, h, qlen, kind, essential, c);
+		if (err)
+			return err;
+	}
+	if (!kind || name_group(kind) == NAMES_TYPES)
+		err = find_group(btf, NAMES_TYPES, name, h, qlen, kind, essential, c);
+	if (!err && (!kind || name_group(kind) == NAMES_FUNCS))
+		err = find_group(btf, NAMES_FUNCS, name, h, qlen, kind, essential, c);
+	return err;
 }
 
 EBPFC_API int ebpfc_btf_find_all(const struct ebpfc_btf *btf, const char *name, unsigned int kind,
@@ -1190,7 +1340,7 @@ EBPFC_API int ebpfc_btf_find_all(const struct ebpfc_btf *btf, const char *name, 
 		return ebpfc__err(EINVAL, "ebpfc_btf_find_all: no BTF kind %u", kind);
 	if (!name[0])
 		return 0;
-	h = name_hash(name, &qlen);
+	h = name_hash_slow(name, &qlen);
 	err = find_in(btf, name, h, qlen, kind, flags & EBPFC_BTF_FIND_ESSENTIAL, &c);
 	if (err)
 		return err;

@@ -593,6 +593,65 @@ static void test_enums_params_datasec(void **state)
 	ebpfc_btf_destroy(btf);
 }
 
+/*
+ * The index hashes names 8 bytes at a time (reading past the NUL inside
+ * the string section) while queries hash byte by byte: every length, every
+ * underscore pattern across word boundaries, and names ending at the very
+ * end of the strings must agree. Funcs and other kinds live in separate
+ * indexes; kind 0 searches both.
+ */
+static void test_name_hash_paths(void **state)
+{
+	static const char *const names[] = {
+		"a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+		"abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnopq",
+		"abcdefghijklmnopqrstuvwxyz012345", "x___y", "a_b_c___d", "___", "a___", "__a___b",
+		"abcdefg_", "abcdefg__", "abcdefg___h", "abcdef___gh", "abcdefgh___i", "_______",
+		"a__b__c__d__e", "sk_buff___old", "sk_buff",
+	};
+	static uint32_t blob[2048];
+	struct bld *b = malloc(sizeof(*b));
+	struct ebpfc_btf *btf;
+	uint32_t id, ids[8], fn;
+	size_t i, size;
+
+	(void)state;
+	assert_non_null(b);
+	bld_init(b, 1, 0);
+	for (i = 0; i < EBPFC__ARRAY_SIZE(names); i++)
+		bld_type(b, names[i], BTF_KIND_STRUCT, 0, 0, 0);
+	bld_type(b, NULL, BTF_KIND_FUNC_PROTO, 0, 0, 0);
+	/* A func sharing a struct's name, and the very last string. */
+	fn = bld_type(b, "abcdefgh", BTF_KIND_FUNC, 0, 0, (uint32_t)EBPFC__ARRAY_SIZE(names) + 1);
+	bld_type(b, "zz", BTF_KIND_FUNC, 0, 0, (uint32_t)EBPFC__ARRAY_SIZE(names) + 1);
+	size = bld_finish(b, blob, sizeof(blob));
+	free(b);
+	btf = open_ok(blob, size);
+	for (i = 0; i < EBPFC__ARRAY_SIZE(names); i++) {
+		if (ebpfc_btf_find(btf, names[i], BTF_KIND_STRUCT, &id))
+			fail_msg("'%s' not found: %s", names[i], ebpfc_errmsg());
+		assert_int_equal(id, i + 1);
+	}
+	assert_int_equal(ebpfc_btf_find(btf, "zz", BTF_KIND_FUNC, &id), 0);
+	assert_int_equal(ebpfc_btf_find(btf, "zz", 0, &id), 0);
+	assert_int_equal(ebpfc_btf_find(btf, "zz", BTF_KIND_STRUCT, &id), -ENOENT);
+	assert_int_equal(ebpfc_btf_find(btf, "abcdefgh", BTF_KIND_FUNC, &id), 0);
+	assert_int_equal(id, fn);
+	assert_int_equal(ebpfc_btf_find_all(btf, "abcdefgh", 0, 0, ids, 8), 2);
+	assert_int_equal(ids[0], 8);
+	assert_int_equal(ids[1], fn);
+	/* Essential names: "sk_buff___old" and "sk_buff" are one family. */
+	assert_int_equal(ebpfc_btf_find_all(btf, "sk_buff___new", BTF_KIND_STRUCT,
+					    EBPFC_BTF_FIND_ESSENTIAL, ids, 8), 2);
+	assert_int_equal(ebpfc_btf_find_all(btf, "abcdefg", 0, EBPFC_BTF_FIND_ESSENTIAL, ids, 8), 2);
+	assert_int_equal(ids[0], 7);  /* abcdefg */
+	assert_int_equal(ids[1], 21); /* abcdefg___h */
+	assert_int_equal(ebpfc_btf_find_all(btf, "abcdefgh", 0, EBPFC_BTF_FIND_ESSENTIAL, ids, 8), 3);
+	assert_int_equal(ebpfc_btf_find_all(btf, "x", 0, EBPFC_BTF_FIND_ESSENTIAL, ids, 8), 1);
+	assert_int_equal(ebpfc_btf_find_all(btf, "a_b_c", 0, EBPFC_BTF_FIND_ESSENTIAL, ids, 8), 1);
+	ebpfc_btf_destroy(btf);
+}
+
 /* ---- open variants ------------------------------------------------------- */
 
 static void test_open_copy_and_mut(void **state)
@@ -1808,6 +1867,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_name_hash_paths),
 		cmocka_unit_test(test_resolve_size_align),
 		cmocka_unit_test(test_members_bitfields),
 		cmocka_unit_test(test_enums_params_datasec),

@@ -165,3 +165,44 @@ int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
 	ebpfc__err_clear();
 	return 0;
 }
+
+int ebpfc__btf_from_prog_fd(int prog_fd, const char *what, struct ebpfc_btf **btf)
+{
+	struct bpf_prog_info pinfo;
+	struct bpf_btf_info binfo;
+	__u32 len = sizeof(pinfo);
+	EBPFC_OPTS(ebpfc_btf_open_opts, o, .copy = true);
+	void *data = NULL;
+	int err, fd = -1;
+
+	*btf = NULL;
+	memset(&pinfo, 0, sizeof(pinfo));
+	err = ebpfc_sys_obj_get_info(prog_fd, &pinfo, &len);
+	if (err)
+		return ebpfc__err(err, "%s: fd %d is not a loaded program: %s", what, prog_fd,
+				  ebpfc_strerror(err));
+	if (!pinfo.btf_id)
+		return ebpfc__err(ENOENT, "%s: the target program was loaded without BTF", what);
+	err = ebpfc_sys_btf_get_fd_by_id(pinfo.btf_id, &fd);
+	if (err)
+		return err;
+	memset(&binfo, 0, sizeof(binfo));
+	len = sizeof(binfo);
+	err = ebpfc_sys_obj_get_info(fd, &binfo, &len);
+	if (!err) {
+		data = malloc(binfo.btf_size ? binfo.btf_size : 1);
+		if (!data) {
+			err = ebpfc__err(ENOMEM, "%s: out of memory", what);
+			goto out;
+		}
+		binfo.btf = (__u64)(uintptr_t)data;
+		len = sizeof(binfo);
+		err = ebpfc_sys_obj_get_info(fd, &binfo, &len);
+	}
+	if (!err)
+		err = ebpfc__btf_open_mem(data, binfo.btf_size, &o, what, btf);
+out:
+	free(data);
+	ebpfc__close(fd);
+	return err;
+}

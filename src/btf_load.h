@@ -20,4 +20,10 @@ EBPFC__HIDDEN int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebp
 					 const char *obj_name, ebpfc_log_fn log_fn, void *log_user,
 					 int *fd);
 
+/*
+ * The BTF a loaded program was loaded with (for freplace and fentry on BPF
+ * programs): read back from the kernel into a private ebpfc_btf.
+ */
+EBPFC__HIDDEN int ebpfc__btf_from_prog_fd(int prog_fd, const char *what, struct ebpfc_btf **btf);
+
 #endif /* EBPFC_BTF_LOAD_H */

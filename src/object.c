@@ -6,6 +6,7 @@
  * Not here: map declarations (object_maps.c), relocations and subprogram
  * linking (reloc.c), the load sequence (object_load.c).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,13 @@ static int collect_code(struct ebpfc_object *obj)
 					  "object '%s': section '%s' is %llu bytes, not a whole number "
 					  "of 8-byte instructions",
 					  obj->name, sec.name, (unsigned long long)sec.size);
+		/* Read in place as struct bpf_insn: obj->buf is malloc-aligned. */
+		if (((const char *)sec.data - (const char *)obj->buf) % 8)
+			return ebpfc__err(EINVAL,
+					  "object '%s': section '%s' starts at file offset %lld, not "
+					  "on an 8-byte instruction boundary",
+					  obj->name, sec.name,
+					  (long long)((const char *)sec.data - (const char *)obj->buf));
 		obj->code[obj->code_cnt].sec_idx = i;
 		obj->code[obj->code_cnt].name = sec.name;
 		obj->code[obj->code_cnt].insns = sec.data;
@@ -184,6 +192,7 @@ static int collect_progs(struct ebpfc_object *obj)
 		if (!p->p.name || !p->sec_name)
 			return ebpfc__err(ENOMEM, "object '%s': out of memory", obj->name);
 		p->func = i;
+		p->attach_prog_fd = -1;
 		p->autoload = true;
 		p->load_result = 1;
 		p->def = ebpfc__sec_find(p->sec_name, &p->attach_target);
@@ -281,6 +290,10 @@ static int object_open(const void *data, size_t size, const char *path,
 	obj->path = path ? strdup(path) : NULL;
 	obj->pin_root = strdup(EBPFC__OPT(opts, pin_root, NULL) ? opts->pin_root : "/sys/fs/bpf");
 	obj->log_fn = EBPFC__OPT(opts, log_fn, NULL);
+	if (EBPFC__OPT(opts, btf_path, NULL) && !(obj->btf_path = strdup(opts->btf_path))) {
+		err = ebpfc__err(ENOMEM, "object '%s': out of memory", name);
+		goto fail;
+	}
 	obj->log_user = EBPFC__OPT(opts, log_user, NULL);
 	obj->btf_fd = -1;
 	/* An 8-aligned private copy: sections can then be read as instructions. */
@@ -366,6 +379,8 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 		free(p->p.name);
 		free(p->sec_name);
 		free(p->load_errmsg);
+		ebpfc__close(p->attach_prog_fd);
+		free(p->attach_func);
 		free(p);
 	}
 	for (i = 0; i < obj->map_cnt; i++)
@@ -377,6 +392,8 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 	free(obj->code);
 	free(obj->funcs);
 	ebpfc__close(obj->btf_fd);
+	ebpfc_btf_destroy(obj->kbtf);
+	free(obj->btf_path);
 	ebpfc__btf_ext_destroy(obj->btf_ext);
 	ebpfc_btf_destroy(obj->btf);
 	ebpfc__elf_close(obj->elf);
@@ -385,6 +402,25 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 	free(obj->path);
 	free(obj->name);
 	free(obj);
+}
+
+int ebpfc__obj_kernel_btf(struct ebpfc_object *obj, struct ebpfc_btf **btf)
+{
+	int err;
+
+	if (!obj->kbtf) {
+		err = obj->btf_path ? ebpfc_btf_open_file(obj->btf_path, NULL, &obj->kbtf)
+				    : ebpfc_btf_open_vmlinux(&obj->kbtf);
+		if (err) {
+			char msg[512];
+
+			ebpfc__strlcpy(msg, ebpfc_errmsg(), sizeof(msg));
+			return ebpfc__err(err, "object '%s': cannot read the kernel's BTF: %s",
+					  obj->name, msg);
+		}
+	}
+	*btf = obj->kbtf;
+	return 0;
 }
 
 /* ---- accessors ----------------------------------------------------------------------- */
@@ -631,6 +667,33 @@ EBPFC_API int ebpfc_prog_set_expected_attach_type(struct ebpfc_prog *prog, __u32
 	if (!err)
 		ebpfc__obj_prog(prog)->expected_attach_type = attach_type;
 	return err;
+}
+
+EBPFC_API int ebpfc_prog_set_attach_target(struct ebpfc_prog *prog, int attach_prog_fd,
+					   const char *func)
+{
+	struct ebpfc__obj_prog *p;
+	char *f = NULL;
+	int nfd = -1, err = prog_obj_check(prog, "the attach target", true);
+
+	if (err)
+		return err;
+	p = ebpfc__obj_prog(prog);
+	if (func && !(f = strdup(func)))
+		return ebpfc__err(ENOMEM, "program '%s': out of memory", prog->name);
+	if (attach_prog_fd >= 0) {
+		nfd = fcntl(attach_prog_fd, F_DUPFD_CLOEXEC, 3);
+		if (nfd < 0) {
+			free(f);
+			return ebpfc__err(errno, "program '%s': cannot duplicate fd %d: %s",
+					  prog->name, attach_prog_fd, ebpfc_strerror(errno));
+		}
+	}
+	ebpfc__close(p->attach_prog_fd);
+	free(p->attach_func);
+	p->attach_prog_fd = nfd;
+	p->attach_func = f;
+	return 0;
 }
 
 EBPFC_API __u32 ebpfc_prog_expected_attach_type(const struct ebpfc_prog *prog)

@@ -105,6 +105,8 @@ struct ebpfc__obj_prog {
 	__u32 expected_attach_type;
 	__u32 prog_flags;
 	bool autoload;
+	int attach_prog_fd;		/* freplace / fentry on a BPF program: its fd (owned) */
+	char *attach_func;		/* ... and the function there */
 	int load_result;		/* 0, 1 (not loaded), -errno */
 	char *load_errmsg;
 };
@@ -121,6 +123,8 @@ struct ebpfc_object {
 	char license[128];
 	__u32 kversion;
 	char *pin_root;
+	char *btf_path;			/* kernel BTF to use instead of the running kernel's */
+	struct ebpfc_btf *kbtf;		/* the kernel's BTF, opened on first need */
 	ebpfc_log_fn log_fn;
 	void *log_user;
 
@@ -182,6 +186,8 @@ EBPFC__HIDDEN int ebpfc__obj_link_prog(struct ebpfc_object *obj,
 EBPFC__HIDDEN void ebpfc__linked_free(struct ebpfc__linked *l);
 
 /* object.c */
+/* The target kernel's BTF (opts.btf_path, or the running kernel's), opened once. */
+EBPFC__HIDDEN int ebpfc__obj_kernel_btf(struct ebpfc_object *obj, struct ebpfc_btf **btf);
 EBPFC__HIDDEN int ebpfc__obj_code_by_sec(const struct ebpfc_object *obj, size_t sec_idx,
 					 size_t *code);
 

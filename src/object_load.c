@@ -7,11 +7,88 @@
  * A failure leaves the object's fds to ebpfc_object_destroy(); with
  * isolate, one rejected program does not stop the others.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <ebpfc/btf.h>
+
 #include "btf_load.h"
 #include "object_int.h"
+
+/*
+ * The BTF name of what a tracing program attaches to: the kernel names
+ * BTF tracepoints "btf_trace_<tp>", LSM hooks "bpf_lsm_<hook>" and
+ * iterators "bpf_iter_<name>".
+ */
+static void attach_btf_name(const struct ebpfc__obj_prog *p, const char *target, char *out,
+			    size_t outsz, __u32 *kind)
+{
+	const char *pfx = "";
+
+	*kind = BTF_KIND_FUNC;
+	switch (p->expected_attach_type) {
+	case BPF_TRACE_RAW_TP:
+		pfx = "btf_trace_";
+		*kind = BTF_KIND_TYPEDEF;
+		break;
+	case BPF_LSM_MAC:
+	case BPF_LSM_CGROUP:
+		pfx = "bpf_lsm_";
+		break;
+	case BPF_TRACE_ITER:
+		pfx = "bpf_iter_";
+		break;
+	default:
+		break;
+	}
+	snprintf(out, outsz, "%s%s", pfx, target);
+}
+
+static int resolve_attach_btf(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
+			      struct ebpfc_prog_load_opts *lo)
+{
+	const char *target = p->attach_func ? p->attach_func : p->attach_target;
+	struct ebpfc_btf *btf = NULL, *own = NULL;
+	char name[256], what[300];
+	__u32 kind, id;
+	int err;
+
+	if (!target || !target[0])
+		return ebpfc__err(EINVAL, "program '%s': section '%s' names no attach target; "
+				  "write it as '%s/<function>' or set one with "
+				  "ebpfc_prog_set_attach_target()", p->p.name, p->sec_name,
+				  p->def ? p->def->prefix : p->sec_name);
+	if (p->attach_prog_fd >= 0) {
+		snprintf(what, sizeof(what), "program '%s': attach target program", p->p.name);
+		err = ebpfc__btf_from_prog_fd(p->attach_prog_fd, what, &own);
+		if (err)
+			return err;
+		btf = own;
+		snprintf(name, sizeof(name), "%s", target);
+		kind = BTF_KIND_FUNC;
+	} else {
+		if (p->p.type == BPF_PROG_TYPE_EXT)
+			return ebpfc__err(EINVAL, "program '%s': freplace needs the program to "
+					  "replace a function of: ebpfc_prog_set_attach_target()",
+					  p->p.name);
+		err = ebpfc__obj_kernel_btf(obj, &btf);
+		if (err)
+			return err;
+		attach_btf_name(p, target, name, sizeof(name), &kind);
+	}
+	err = ebpfc_btf_find(btf, name, kind, &id);
+	ebpfc_btf_destroy(own);
+	if (err)
+		return ebpfc__err(ENOENT, "program '%s' (section '%s'): no %s '%s' in %s", p->p.name,
+				  p->sec_name, ebpfc_btf_kind_str(kind), name,
+				  p->attach_prog_fd >= 0 ? "the target program's BTF"
+				  : obj->btf_path ? obj->btf_path : "the kernel's BTF");
+	lo->attach_btf_id = id;
+	if (p->attach_prog_fd >= 0)
+		lo->attach_prog_fd = p->attach_prog_fd;
+	return 0;
+}
 
 static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 		     const struct ebpfc_object_load_opts *opts)
@@ -31,13 +108,10 @@ static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 				 p->p.name, p->sec_name);
 		goto out;
 	}
-	if (p->def && (p->def->flags & EBPFC__SEC_ATTACH_BTF)) {
-		err = ebpfc__err(EOPNOTSUPP,
-				 "program '%s' (section '%s') needs an attach target's BTF id, which "
-				 "this version of ebpfc does not resolve yet; turn its autoload off "
-				 "to load the rest of the object",
-				 p->p.name, p->sec_name);
-		goto out;
+	if ((p->def && (p->def->flags & EBPFC__SEC_ATTACH_BTF)) || p->attach_func) {
+		err = resolve_attach_btf(obj, p, &lo);
+		if (err)
+			goto out;
 	}
 	err = ebpfc__obj_link_prog(obj, p, &l);
 	if (err)

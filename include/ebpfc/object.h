@@ -120,6 +120,14 @@ EBPFC_API int ebpfc_prog_set_type(struct ebpfc_prog *prog, __u32 prog_type);
 EBPFC_API int ebpfc_prog_set_expected_attach_type(struct ebpfc_prog *prog, __u32 attach_type);
 EBPFC_API __u32 ebpfc_prog_expected_attach_type(const struct ebpfc_prog *prog);
 /*
+ * Before load: what a tracing program attaches to. With attach_prog_fd >= 0
+ * (freplace, or fentry/fexit on a BPF program), func is a function of that
+ * program (a dup of the fd is kept); with -1, func is a kernel function that
+ * replaces the one named in the section ("fentry/do_unlinkat").
+ */
+EBPFC_API int ebpfc_prog_set_attach_target(struct ebpfc_prog *prog, int attach_prog_fd,
+					   const char *func);
+/*
  * After ebpfc_object_load(): 0 if the program loaded, 1 if it was not asked
  * to load (autoload off), or the negative errno of its failure, whose
  * message ebpfc_prog_load_errmsg() keeps ("" otherwise).

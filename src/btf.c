@@ -35,11 +35,12 @@
 #define VMLINUX_PATH "/sys/kernel/btf/vmlinux"
 
 /*
- * Arrays at least this large get their own anonymous mapping, made present
- * with MADV_POPULATE_WRITE a chunk at a time: on the VMs this runs on a page
+ * Arrays at least this large are made present with MADV_POPULATE_WRITE, a
+ * chunk at a time, before they are written: on the VMs this runs on, a page
  * fault costs several times what populating the same page in bulk does.
+ * Smaller ones come from malloc's recycled memory anyway.
  */
-#define BIG_MAP_MIN (128 * 1024)
+#define BIG_MIN (64 * 1024)
 #define POPULATE_CHUNK (64 * 1024)
 
 /* A file that cannot be mapped is read whole; refuse absurd sizes. */
@@ -73,12 +74,18 @@ enum storage {
 	STORE_MAPPED,   /* a read-only file mapping */
 };
 
+/*
+ * A large array from malloc whose pages are made present in bulk before
+ * they are written (see big_need). Fresh pages then cost a fraction of a
+ * page fault each; memory that malloc recycles is already present.
+ */
 struct big {
 	void *ptr;
-	size_t bytes;     /* allocated (reserved, when mapped) */
-	size_t populated; /* bytes made present so far, when mapped */
-	bool mapped;
+	size_t bytes;
+	size_t populated; /* bytes known to be present */
 };
+
+static inline void big_need(struct big *b, size_t upto);
 
 struct name_index {
 	struct big table; /* uint32_t slots: 0 empty, else tag << id_bits | (index + 1) */
@@ -133,57 +140,49 @@ EBPFC_API const char *ebpfc_btf_kind_str(unsigned int kind)
 
 /* ---- big arrays ---------------------------------------------------------- */
 
-static int big_alloc(struct big *b, size_t bytes, bool populate_all)
+static int big_alloc(struct big *b, size_t bytes, bool zero)
 {
 	memset(b, 0, sizeof(*b));
 	if (!bytes)
 		bytes = sizeof(uint32_t);
-	if (bytes < BIG_MAP_MIN) {
-		b->ptr = calloc(1, bytes);
-		if (!b->ptr)
-			return -ENOMEM;
-		b->bytes = bytes;
-		return 0;
-	}
-	bytes = EBPFC__ROUND_UP(bytes, (size_t)4096);
-	b->ptr = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		      -1, 0);
-	if (b->ptr == MAP_FAILED) {
-		b->ptr = NULL;
+	b->ptr = malloc(bytes);
+	if (!b->ptr)
 		return -ENOMEM;
-	}
 	b->bytes = bytes;
-	b->mapped = true;
-	if (populate_all) {
-		/* Best effort: before 5.14 the pages are simply faulted in. */
-		(void)madvise(b->ptr, bytes, MADV_POPULATE_WRITE);
-		b->populated = bytes;
+	b->populated = bytes < BIG_MIN ? bytes : 0;
+	if (zero) {
+		big_need(b, bytes);
+		memset(b->ptr, 0, bytes);
 	}
 	return 0;
 }
 
-/* Make sure bytes [0, upto) are present before they are written. */
+/*
+ * Make sure bytes [0, upto) are present before they are written, a chunk at
+ * a time. Only contents-preserving population: rounding out to whole pages
+ * may cover neighbouring heap bytes, which is harmless. Best effort: before
+ * Linux 5.14 the pages are simply faulted in as they are written.
+ */
 static inline void big_need(struct big *b, size_t upto)
 {
-	size_t len;
+	uintptr_t start, end;
 
-	if (!b->mapped || upto <= b->populated)
-		return;
-	len = POPULATE_CHUNK;
-	if (len > b->bytes - b->populated)
-		len = b->bytes - b->populated;
-	(void)madvise((char *)b->ptr + b->populated, len, MADV_POPULATE_WRITE);
-	b->populated += len;
+	while (upto > b->populated) {
+		size_t len = b->bytes - b->populated < POPULATE_CHUNK ? b->bytes - b->populated
+								      : POPULATE_CHUNK;
+
+		start = (uintptr_t)b->ptr + b->populated;
+		end = start + len;
+		start &= ~(uintptr_t)4095;
+		end = (end + 4095) & ~(uintptr_t)4095;
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+		b->populated += len;
+	}
 }
 
 static void big_free(struct big *b)
 {
-	if (!b->ptr)
-		return;
-	if (b->mapped)
-		munmap(b->ptr, b->bytes);
-	else
-		free(b->ptr);
+	free(b->ptr);
 	b->ptr = NULL;
 }
 

@@ -323,6 +323,9 @@ static int collect_legacy_maps(struct ebpfc_object *obj, const struct ebpfc__elf
 			n++;
 	if (!n)
 		return 0;
+	if (!sec->data)
+		return ebpfc__err(EINVAL, "object '%s': 'maps' section holds no bytes (SHT_NOBITS) "
+				  "for its %zu map definitions", obj->name, n);
 	def_sz = sec->size / n;
 	if (def_sz < 5 * sizeof(__u32) || sec->size % n)
 		return ebpfc__err(EINVAL, "object '%s': 'maps' section of %llu bytes does not hold %zu "
@@ -477,6 +480,18 @@ int ebpfc__obj_collect_map_slots(struct ebpfc_object *obj)
 						  "%llu is outside every map", obj->name, j,
 						  (unsigned long long)rel.offset);
 			m = obj->maps[idx];
+			/* Only these hold fds; their keys are the 4-byte slot numbers. */
+			if (m->kind != EBPFC__MAP_BTF ||
+			    (m->m.type != BPF_MAP_TYPE_PROG_ARRAY &&
+			     m->m.type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
+			     m->m.type != BPF_MAP_TYPE_HASH_OF_MAPS))
+				return ebpfc__err(EINVAL, "object '%s': map '%s': has an initial value "
+						  "(.rel.maps entry %zu), which only prog arrays and "
+						  "maps of maps take", obj->name, m->m.name, j);
+			if (m->m.key_size != sizeof(__u32))
+				return ebpfc__err(EINVAL, "object '%s': map '%s': initial values need "
+						  "4-byte keys, not %u", obj->name, m->m.name,
+						  m->m.key_size);
 			rel_off = rel.offset - m->sec_off;
 			if (rel_off < m->values_off || (rel_off - m->values_off) % 8)
 				return ebpfc__err(EINVAL, "object '%s': map '%s': initial value at "

@@ -400,6 +400,13 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 				ebpfc__obj_func_at(obj, tcode, tinsn, &tf);
 				insn->imm = (__s32)((long long)pos[tf] - (long long)(base + i) - 1);
 				if (is_ld_imm64(insn)) {
+					/* Its second half must be in the function too. */
+					if (i + 1 >= f->cnt) {
+						err = ebpfc__err(EINVAL, "program '%s': ld_imm64 at the "
+								 "end of '%s' is cut in half",
+								 prog->p.name, f->name);
+						goto out;
+					}
 					insn->src_reg = BPF_PSEUDO_FUNC;
 					insn[1].imm = 0;
 				}

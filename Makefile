@@ -116,6 +116,7 @@ deps:
 check: deps
 	$(MAKE) all tests headers-check
 	tools/run-tests.sh $(BUILD)/tests
+	BUILD=$(BUILD) tests/cli/run.sh
 
 test: check
 

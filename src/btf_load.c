@@ -110,18 +110,15 @@ static int fixup_datasec(struct ebpfc_btf *btf, const struct ebpfc__elf *elf, __
 	return 0;
 }
 
-int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
-			   const char *obj_name, ebpfc_log_fn log_fn, void *log_user, int *fd)
+int ebpfc__btf_fixup_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
+			     const char *obj_name)
 {
 	const struct btf_type *t;
-	const void *raw;
 	void *mut;
 	size_t size;
 	__u32 id, cnt = ebpfc_btf_type_cnt(btf);
-	char *log;
 	int err;
 
-	*fd = -1;
 	err = ebpfc__btf_raw_mut(btf, &mut, &size);
 	if (err)
 		return err;
@@ -134,6 +131,18 @@ int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
 				return err;
 		}
 	}
+	return 0;
+}
+
+int ebpfc__btf_load_object(const struct ebpfc_btf *btf, const char *obj_name,
+			   ebpfc_log_fn log_fn, void *log_user, int *fd)
+{
+	const void *raw;
+	size_t size;
+	char *log;
+	int err;
+
+	*fd = -1;
 	ebpfc_btf_raw_data(btf, &raw, &size);
 	if (size > UINT32_MAX)
 		return ebpfc__err(E2BIG, "object '%s': BTF of %zu bytes is too large", obj_name, size);

@@ -9,16 +9,22 @@
 #include "internal.h"
 
 /*
- * Fix up an object's BTF where clang leaves the work to the loader (data
- * section sizes and variable offsets, taken from the ELF file) and load it
- * into the kernel. *fd is the BTF fd, or -1 when the kernel refused it
- * (the reason goes to the log callback: BTF is optional for most objects,
- * and the loader carries on without it). Returns a negative errno only for
- * malformed input.
+ * Fix up an object's BTF where clang leaves the work to the loader: data
+ * section sizes and variable offsets from the ELF file, and a layout for
+ * extern sections (.kconfig, .ksyms), whose variables become global.
+ * Done once at open, so that the BTF a caller sees is the one loaded.
  */
-EBPFC__HIDDEN int ebpfc__btf_load_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
-					 const char *obj_name, ebpfc_log_fn log_fn, void *log_user,
-					 int *fd);
+EBPFC__HIDDEN int ebpfc__btf_fixup_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
+					  const char *obj_name);
+
+/*
+ * Load a fixed-up object BTF into the kernel. *fd is the BTF fd, or -1
+ * when the kernel refused it (the reason goes to the log callback: BTF is
+ * optional for most objects, and the loader carries on without it).
+ * Returns a negative errno only for malformed input.
+ */
+EBPFC__HIDDEN int ebpfc__btf_load_object(const struct ebpfc_btf *btf, const char *obj_name,
+					 ebpfc_log_fn log_fn, void *log_user, int *fd);
 
 /*
  * The BTF a loaded program was loaded with (for freplace and fentry on BPF

@@ -366,6 +366,11 @@ EBPFC_API __u32 ebpfc_map_max_entries(const struct ebpfc_map *map)
 	return map->max_entries;
 }
 
+EBPFC_API __u32 ebpfc_map_flags(const struct ebpfc_map *map)
+{
+	return map->map_flags;
+}
+
 EBPFC_API int ebpfc_map_info(const struct ebpfc_map *map, struct ebpfc_map_info *out)
 {
 	struct bpf_map_info info;

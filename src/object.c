@@ -13,6 +13,7 @@
 
 #include <ebpfc/btf.h>
 #include "btf.h"
+#include "btf_load.h"
 #include "object_int.h"
 
 #define OBJ_MAX_SIZE (1ULL << 31)
@@ -251,6 +252,8 @@ static int open_btf(struct ebpfc_object *obj)
 	}
 	snprintf(what, sizeof(what), "object '%s' .BTF", obj->name);
 	err = ebpfc__btf_open_mem(sec.data, sec.size, NULL, what, &obj->btf);
+	if (!err)
+		err = ebpfc__btf_fixup_object(obj->btf, obj->elf, obj->name);
 	if (err)
 		return err;
 	if (ebpfc__elf_section_by_name(obj->elf, ".BTF.ext", &ext) != 0) {

@@ -155,8 +155,8 @@ EBPFC_API int ebpfc_object_load(struct ebpfc_object *obj, const struct ebpfc_obj
 	obj->load_tried = true;
 
 	if (obj->btf) {
-		err = ebpfc__btf_load_object(obj->btf, obj->elf, obj->name, obj->log_fn,
-					     obj->log_user, &obj->btf_fd);
+		err = ebpfc__btf_load_object(obj->btf, obj->name, obj->log_fn, obj->log_user,
+					     &obj->btf_fd);
 		if (err)
 			return err;
 	}

@@ -67,6 +67,30 @@ EBPFC_API const char *ebpfc_prog_type_name(__u32 type)
 	return "unknown";
 }
 
+/* In the kernel's order: the index is the BPF_* attach type value. */
+static const char *const attach_type_names[] = {
+	"cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create",
+	"cgroup_sock_ops", "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device",
+	"sk_msg_verdict", "cgroup_inet4_bind", "cgroup_inet6_bind", "cgroup_inet4_connect",
+	"cgroup_inet6_connect", "cgroup_inet4_post_bind", "cgroup_inet6_post_bind",
+	"cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg", "lirc_mode2", "flow_dissector",
+	"cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg", "cgroup_getsockopt",
+	"cgroup_setsockopt", "trace_raw_tp", "trace_fentry", "trace_fexit", "modify_return",
+	"lsm_mac", "trace_iter", "cgroup_inet4_getpeername", "cgroup_inet6_getpeername",
+	"cgroup_inet4_getsockname", "cgroup_inet6_getsockname", "xdp_devmap",
+	"cgroup_inet_sock_release", "xdp_cpumap", "sk_lookup", "xdp", "sk_skb_verdict",
+	"sk_reuseport_select", "sk_reuseport_select_or_migrate", "perf_event",
+	"trace_kprobe_multi", "lsm_cgroup", "struct_ops", "netfilter", "tcx_ingress",
+	"tcx_egress", "trace_uprobe_multi", "cgroup_unix_connect", "cgroup_unix_sendmsg",
+	"cgroup_unix_recvmsg", "cgroup_unix_getpeername", "cgroup_unix_getsockname",
+	"netkit_primary", "netkit_peer", "trace_kprobe_session", "trace_uprobe_session",
+};
+
+EBPFC_API const char *ebpfc_attach_type_name(__u32 type)
+{
+	return type < EBPFC__ARRAY_SIZE(attach_type_names) ? attach_type_names[type] : "unknown";
+}
+
 void ebpfc__vlog_free(struct ebpfc__vlog *log)
 {
 	free(log->buf);

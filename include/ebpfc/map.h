@@ -52,6 +52,8 @@ EBPFC_API __u32 ebpfc_map_value_size(const struct ebpfc_map *map);
  */
 EBPFC_API size_t ebpfc_map_value_buf_size(const struct ebpfc_map *map);
 EBPFC_API __u32 ebpfc_map_max_entries(const struct ebpfc_map *map);
+/* The map_flags it was (or will be) created with. */
+EBPFC_API __u32 ebpfc_map_flags(const struct ebpfc_map *map);
 
 struct ebpfc_map_info {
 	__u32 type;

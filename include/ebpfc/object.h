@@ -149,6 +149,7 @@ EBPFC_API int ebpfc_map_reuse_fd(struct ebpfc_map *map, int fd);
  * default; NULL clears pinning.
  */
 EBPFC_API int ebpfc_map_set_pin_path(struct ebpfc_map *map, const char *path);
+/* The pin path set or declared for the map; "" when it is not pinned. */
 EBPFC_API const char *ebpfc_map_pin_path(const struct ebpfc_map *map);
 /* For a global-data map: its initial contents (before load) and their size. */
 EBPFC_API int ebpfc_map_initial_value(const struct ebpfc_map *map, void **data, size_t *size);

@@ -77,6 +77,8 @@ EBPFC_API int ebpfc_prog_info(const struct ebpfc_prog *prog, struct ebpfc_prog_i
 
 /* A readable name for a program type, e.g. "xdp"; "unknown" if not known. */
 EBPFC_API const char *ebpfc_prog_type_name(__u32 prog_type);
+/* A readable name for an attach type, e.g. "cgroup_inet_ingress"; "unknown" if not known. */
+EBPFC_API const char *ebpfc_attach_type_name(__u32 attach_type);
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,8 @@
  *
  * Kernel BTF is 5-6 MB and fresh memory is the expensive part of reading it,
  * so the bytes are never copied (mapped files, borrowed buffers) and the
- * only per-type memory is one 32-bit offset, plus one 32-bit hash slot per
- * name once names are looked up.
+ * only per-type memory is one 32-bit offset, plus one or two 32-bit hash
+ * slots per name once names are looked up.
  *
  * Not here: .BTF.ext (btf_ext.c), writing or deduplicating BTF, loading it
  * into the kernel.
@@ -709,6 +709,16 @@ static int parse_types(struct ebpfc_btf *btf)
 		p += need;
 	}
 	btf->nr_types = n;
+	/* The index was sized for the smallest records; give back the rest. */
+	if ((size_t)n * sizeof(uint32_t) < btf->offs.bytes / 2) {
+		void *shrunk = realloc(btf->offs.ptr, ((size_t)n + 1) * sizeof(uint32_t));
+
+		if (shrunk) {
+			btf->offs.ptr = shrunk;
+			btf->offs.bytes = ((size_t)n + 1) * sizeof(uint32_t);
+			btf->offs.populated = btf->offs.bytes;
+		}
+	}
 	memcpy(btf->nr_named, named, sizeof(named));
 
 	if (max_ref >= type_cnt(btf))

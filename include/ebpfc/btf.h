@@ -117,7 +117,9 @@ EBPFC_API const char *ebpfc_btf_kind_str(unsigned int kind);
 /*
  * Find the type named `name` of kind `kind` (BTF_KIND_STRUCT...; 0 matches
  * any kind) and set *id to the lowest such id, the base searched too. The
- * name index is built on the first lookup (thread safe) and kept.
+ * name index is built on the first lookup (thread safe) and kept; function
+ * names have an index of their own, built only when a lookup of kind
+ * BTF_KIND_FUNC or 0 first needs it (most kernel names are functions).
  * -ENOENT when there is none.
  */
 EBPFC_API int ebpfc_btf_find(const struct ebpfc_btf *btf, const char *name, unsigned int kind,

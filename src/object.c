@@ -187,13 +187,13 @@ static int collect_progs(struct ebpfc_object *obj)
 			return ebpfc__err(ENOMEM, "object '%s': out of memory", obj->name);
 		obj->progs[obj->prog_cnt++] = p;
 		p->p.fd = -1;
+		p->attach_prog_fd = -1;
 		p->p.obj = obj;
 		p->p.name = strdup(f->name);
 		p->sec_name = strdup(obj->code[f->code].name);
 		if (!p->p.name || !p->sec_name)
 			return ebpfc__err(ENOMEM, "object '%s': out of memory", obj->name);
 		p->func = i;
-		p->attach_prog_fd = -1;
 		p->autoload = true;
 		p->load_result = 1;
 		p->def = ebpfc__sec_find(p->sec_name, &p->attach_target);
@@ -289,6 +289,8 @@ static int object_open(const void *data, size_t size, const char *path,
 	obj = calloc(1, sizeof(*obj));
 	if (!obj)
 		return ebpfc__err(ENOMEM, "object '%s': out of memory", name);
+	/* Before any failure: destroy closes it. */
+	obj->btf_fd = -1;
 	obj->name = strdup(name);
 	obj->path = path ? strdup(path) : NULL;
 	obj->pin_root = strdup(EBPFC__OPT(opts, pin_root, NULL) ? opts->pin_root : "/sys/fs/bpf");
@@ -298,7 +300,6 @@ static int object_open(const void *data, size_t size, const char *path,
 		goto fail;
 	}
 	obj->log_user = EBPFC__OPT(opts, log_user, NULL);
-	obj->btf_fd = -1;
 	/* An 8-aligned private copy: sections can then be read as instructions. */
 	obj->buf = malloc(size ? size : 1);
 	if (!obj->name || (path && !obj->path) || !obj->pin_root || !obj->buf) {

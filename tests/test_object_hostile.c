@@ -20,7 +20,9 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <linux/btf.h>
 
 #include "object_int.h"
@@ -944,6 +946,78 @@ static void test_code_section_not_8_byte_aligned(void **state)
 	free(im.b);
 }
 
+/* ---- out of memory in open --------------------------------------------------------------- */
+
+/*
+ * strdup() with a failure on demand: this definition interposes on libc's
+ * for the library linked into this test. fail_strdup_at < 0: never fail;
+ * otherwise the call with that number (from 0) returns NULL.
+ */
+static long strdup_calls, fail_strdup_at = -1;
+
+char *strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (fail_strdup_at >= 0 && strdup_calls++ == fail_strdup_at) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+static void test_strdup_failure_at_every_point_of_open(void **state)
+{
+	char path[512];
+	EBPFC_OPTS(ebpfc_object_open_opts, oo, .pin_root = "/sys/fs/bpf/x",
+		   .btf_path = "/sys/kernel/btf/vmlinux", .object_name = "oom");
+	long total, k;
+	int before, fd0_open;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/test_tailcall.bpf.o", EBPFC_TEST_BPF_DIR);
+	/* fd 0 must be open, so that closing it by mistake shows. */
+	fd0_open = fcntl(0, F_GETFD) != -1;
+	if (!fd0_open)
+		assert_int_equal(open("/dev/null", O_RDONLY), 0);
+	before = tu_count_fds();
+
+	/* Count the strdup() calls of one successful open. */
+	{
+		struct ebpfc_object *obj = NULL;
+
+		strdup_calls = 0;
+		fail_strdup_at = 1L << 40;
+		assert_ok(ebpfc_object_open_file(path, &oo, &obj));
+		total = strdup_calls;
+		fail_strdup_at = -1;
+		ebpfc_object_destroy(obj);
+	}
+	assert_true(total >= 6); /* name, path, pin root, BTF path, programs, maps */
+	for (k = 0; k < total; k++) {
+		struct ebpfc_object *obj = (struct ebpfc_object *)1;
+		int err;
+
+		strdup_calls = 0;
+		fail_strdup_at = k;
+		err = ebpfc_object_open_file(path, &oo, &obj);
+		fail_strdup_at = -1;
+		if (err != -ENOMEM)
+			fail_msg("strdup #%ld failing: open returned %d: %s", k, err, ebpfc_errmsg());
+		assert_null(obj);
+		assert_errmsg_contains("out of memory");
+		if (fcntl(0, F_GETFD) == -1)
+			fail_msg("strdup #%ld failing: the failed open closed fd 0", k);
+		assert_int_equal(tu_count_fds(), before);
+	}
+	if (!fd0_open)
+		close(0);
+}
+
 /* ---- many corruptions, one fd count ------------------------------------------------------------- */
 
 static void test_random_byte_flips_fail_cleanly(void **state)
@@ -1028,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_huge_btf_lengths),
 		cmocka_unit_test(test_code_section_not_whole_instructions),
 		cmocka_unit_test(test_code_section_not_8_byte_aligned),
+		cmocka_unit_test(test_strdup_failure_at_every_point_of_open),
 		cmocka_unit_test(test_random_byte_flips_fail_cleanly),
 	};
 

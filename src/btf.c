@@ -709,16 +709,11 @@ static int parse_types(struct ebpfc_btf *btf)
 		p += need;
 	}
 	btf->nr_types = n;
-	/* The index was sized for the smallest records; give back the rest. */
-	if ((size_t)n * sizeof(uint32_t) < btf->offs.bytes / 2) {
-		void *shrunk = realloc(btf->offs.ptr, ((size_t)n + 1) * sizeof(uint32_t));
-
-		if (shrunk) {
-			btf->offs.ptr = shrunk;
-			btf->offs.bytes = ((size_t)n + 1) * sizeof(uint32_t);
-			btf->offs.populated = btf->offs.bytes;
-		}
-	}
+	/*
+	 * The index was sized for the smallest records and is not shrunk: its
+	 * unwritten tail was never made present, so it costs address space
+	 * only, and shrinking it would keep malloc from recycling the block.
+	 */
 	memcpy(btf->nr_named, named, sizeof(named));
 
 	if (max_ref >= type_cnt(btf))

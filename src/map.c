@@ -469,13 +469,13 @@ static inline int elem_op(const struct ebpfc_map *map, int cmd, const void *key,
 	return 0;
 }
 
-EBPFC_API int ebpfc_map_lookup(const struct ebpfc_map *map, const void *key, size_t key_sz,
+EBPFC_API __attribute__((hot)) int ebpfc_map_lookup(const struct ebpfc_map *map, const void *key, size_t key_sz,
 			       void *value, size_t val_sz, __u64 flags)
 {
 	return elem_op(map, BPF_MAP_LOOKUP_ELEM, key, key_sz, value, val_sz, true, flags);
 }
 
-EBPFC_API int ebpfc_map_update(const struct ebpfc_map *map, const void *key, size_t key_sz,
+EBPFC_API __attribute__((hot)) int ebpfc_map_update(const struct ebpfc_map *map, const void *key, size_t key_sz,
 			       const void *value, size_t val_sz, __u64 flags)
 {
 	return elem_op(map, BPF_MAP_UPDATE_ELEM, key, key_sz, (void *)value, val_sz, true, flags);

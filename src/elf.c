@@ -5,9 +5,12 @@
  * out sections, symbols and relocations (each relocation checked as it is
  * read) without copying the file.
  *
- * It is not a general ELF library (no program headers, no writing, no
- * byte swapping, no ELF32) and knows nothing of what the sections mean:
- * maps, programs and BTF belong to object.c and btf.c.
+ * It is not a general ELF library (no writing, no byte swapping, no ELF32)
+ * and knows nothing of what the sections mean: maps, programs and BTF
+ * belong to object.c and btf.c. With ebpfc__elf_opts.exec it also reads
+ * executables and shared libraries of any machine, for uprobes: their
+ * program headers and their .dynsym, so that a function's file offset can
+ * be found; it still reads nothing it has not bounds-checked.
  *
  * The buffer may come from anywhere, hostile included, and need not be
  * aligned: every multi-byte field is read with memcpy, every offset is
@@ -24,6 +27,18 @@
 #define SHDR_SZ sizeof(Elf64_Shdr)
 #define SYM_SZ sizeof(Elf64_Sym)
 #define REL_SZ sizeof(Elf64_Rel)
+#define PHDR_SZ sizeof(Elf64_Phdr)
+
+/* A symbol table (SHT_SYMTAB or SHT_DYNSYM) and its string table. */
+struct symtab {
+	size_t idx; /* section index, 0 if none */
+	size_t n; /* symbols, counting the null symbol 0 */
+	const unsigned char *syms;
+	const char *str; /* its string table, NUL-terminated */
+	size_t str_sz;
+	const unsigned char *xindex; /* SHT_SYMTAB_SHNDX data, n words, or NULL */
+	const char *what; /* "symbol" or "dynamic symbol", for messages */
+};
 
 struct ebpfc__elf {
 	const unsigned char *data;
@@ -35,12 +50,11 @@ struct ebpfc__elf {
 	size_t shstrndx; /* 0: the object has no section names */
 	const char *shstr; /* section name string table, NUL-terminated */
 	size_t shstr_sz;
-	size_t symtab; /* index of the SHT_SYMTAB, 0 if none */
-	size_t nsyms;
-	const unsigned char *syms;
-	const char *strtab; /* symbol name string table, NUL-terminated */
-	size_t strtab_sz;
-	const unsigned char *xindex; /* SHT_SYMTAB_SHNDX data, nsyms words, or NULL */
+	struct symtab sym; /* the SHT_SYMTAB */
+	struct symtab dyn; /* the SHT_DYNSYM, read only in exec mode */
+	bool exec; /* ebpfc__elf_opts.exec: an executable or shared object */
+	Elf64_Phdr *phdrs; /* exec mode: copy of the program headers, phnum entries */
+	size_t phnum;
 };
 
 /* Room for "section 123456 (<48 chars of name>)". */
@@ -164,16 +178,22 @@ static int check_ident(const unsigned char *d, size_t size, const char *name)
 	return 0;
 }
 
-static int check_ehdr(const Elf64_Ehdr *eh, size_t size, const char *name)
+static int check_ehdr(const Elf64_Ehdr *eh, size_t size, const char *name, bool exec)
 {
 	if (eh->e_version != EV_CURRENT)
 		return ebpfc__err(ENOEXEC, "object '%s': e_version %u, expected EV_CURRENT (1)",
 				  name, eh->e_version);
-	if (eh->e_machine != EM_BPF)
+	if (exec) {
+		/* Any machine: uprobes read the host's binaries, whatever it is. */
+		if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+			return ebpfc__err(ENOEXEC, "file '%s': e_type %u (%s), expected an "
+					  "executable (ET_EXEC) or a shared object (ET_DYN)",
+					  name, eh->e_type, type_name(eh->e_type));
+	} else if (eh->e_machine != EM_BPF)
 		return ebpfc__err(ENOEXEC, "object '%s': e_machine %u (%s), expected EM_BPF (247): "
 				  "not a BPF object (compile with clang -target bpf)",
 				  name, eh->e_machine, machine_name(eh->e_machine));
-	if (eh->e_type != ET_REL)
+	else if (eh->e_type != ET_REL)
 		return ebpfc__err(ENOEXEC, "object '%s': e_type %u (%s), expected ET_REL: ebpfc "
 				  "loads relocatable objects, as written by clang -c",
 				  name, eh->e_type, type_name(eh->e_type));
@@ -296,8 +316,9 @@ static int check_section(struct ebpfc__elf *elf, size_t idx)
 				  elf->name, sec_label(elf, idx, lbl),
 				  (unsigned long long)sh->sh_offset, (unsigned long long)sh->sh_size,
 				  elf->size);
+	/* Linked files promise nothing here that matters: every read is a memcpy. */
 	align = sh->sh_addralign < 8 ? sh->sh_addralign : 8;
-	if (align > 1 && sh->sh_offset % align)
+	if (!elf->exec && align > 1 && sh->sh_offset % align)
 		return ebpfc__err(EINVAL, "object '%s': %s: sh_offset 0x%llx is not aligned to "
 				  "sh_addralign %llu", elf->name, sec_label(elf, idx, lbl),
 				  (unsigned long long)sh->sh_offset,
@@ -320,15 +341,26 @@ static int check_section(struct ebpfc__elf *elf, size_t idx)
 				  (unsigned long long)tab_off, (unsigned long long)(tab_off + tab_len));
 	switch (sh->sh_type) {
 	case SHT_RELA:
+		if (elf->exec)
+			break;
 		return ebpfc__err(EINVAL, "object '%s': %s: SHT_RELA relocations are not used by "
 				  "BPF (clang writes SHT_REL); refusing rather than ignoring them",
 				  elf->name, sec_label(elf, idx, lbl));
 	case SHT_SYMTAB:
-		if (elf->symtab)
+		if (elf->sym.idx)
 			return ebpfc__err(EINVAL, "object '%s': %s is a second SHT_SYMTAB (the first "
 					  "is section %zu); a relocatable object has exactly one",
-					  elf->name, sec_label(elf, idx, lbl), elf->symtab);
-		elf->symtab = idx;
+					  elf->name, sec_label(elf, idx, lbl), elf->sym.idx);
+		elf->sym.idx = idx;
+		break;
+	case SHT_DYNSYM:
+		if (!elf->exec)
+			break;
+		if (elf->dyn.idx)
+			return ebpfc__err(EINVAL, "file '%s': %s is a second SHT_DYNSYM (the first "
+					  "is section %zu)", elf->name, sec_label(elf, idx, lbl),
+					  elf->dyn.idx);
+		elf->dyn.idx = idx;
 		break;
 	}
 	return 0;
@@ -393,112 +425,119 @@ static int check_overlaps(const struct ebpfc__elf *elf)
 	return err;
 }
 
-static Elf64_Sym read_sym(const struct ebpfc__elf *elf, size_t idx)
+static Elf64_Sym read_sym(const struct symtab *tab, size_t idx)
 {
 	Elf64_Sym s;
 
-	memcpy(&s, elf->syms + idx * SYM_SZ, sizeof(s));
+	memcpy(&s, tab->syms + idx * SYM_SZ, sizeof(s));
 	return s;
 }
 
 /* st_shndx with SHN_XINDEX resolved; callers validated the table. */
-static uint32_t sym_shndx(const struct ebpfc__elf *elf, size_t idx, const Elf64_Sym *s)
+static uint32_t sym_shndx(const struct symtab *tab, size_t idx, const Elf64_Sym *s)
 {
 	uint32_t x;
 
-	if (s->st_shndx != SHN_XINDEX || !elf->xindex)
+	if (s->st_shndx != SHN_XINDEX || !tab->xindex)
 		return s->st_shndx;
-	memcpy(&x, elf->xindex + idx * sizeof(uint32_t), sizeof(x));
+	memcpy(&x, tab->xindex + idx * sizeof(uint32_t), sizeof(x));
 	return x;
 }
 
-static int check_symbol(const struct ebpfc__elf *elf, size_t idx)
+static int check_symbol(const struct ebpfc__elf *elf, const struct symtab *tab, size_t idx)
 {
-	Elf64_Sym s = read_sym(elf, idx);
+	Elf64_Sym s = read_sym(tab, idx);
 	char lbl[LABEL_MAX];
 	uint32_t shndx;
 	uint64_t limit;
 
-	if (s.st_name >= elf->strtab_sz)
-		return ebpfc__err(EINVAL, "object '%s': symbol %zu: st_name %u is outside the "
-				  "symbol string table (section %u, %zu bytes)",
-				  elf->name, idx, s.st_name, elf->shdrs[elf->symtab].sh_link,
-				  elf->strtab_sz);
-	if (s.st_shndx == SHN_XINDEX && !elf->xindex)
-		return ebpfc__err(EINVAL, "object '%s': symbol %zu (%.64s): st_shndx is SHN_XINDEX but "
+	if (s.st_name >= tab->str_sz)
+		return ebpfc__err(EINVAL, "object '%s': %s %zu: st_name %u is outside the "
+				  "%s string table (section %u, %zu bytes)",
+				  elf->name, tab->what, idx, s.st_name, tab->what,
+				  elf->shdrs[tab->idx].sh_link, tab->str_sz);
+	if (s.st_shndx == SHN_XINDEX && !tab->xindex)
+		return ebpfc__err(EINVAL, "object '%s': %s %zu (%.64s): st_shndx is SHN_XINDEX but "
 				  "the object has no SHT_SYMTAB_SHNDX section",
-				  elf->name, idx, elf->strtab + s.st_name);
-	shndx = sym_shndx(elf, idx, &s);
+				  elf->name, tab->what, idx, tab->str + s.st_name);
+	shndx = sym_shndx(tab, idx, &s);
 	if (shndx == SHN_UNDEF || (s.st_shndx != SHN_XINDEX &&
 				   (shndx == SHN_ABS || shndx == SHN_COMMON)))
 		return 0;
 	if (shndx >= elf->shnum || (s.st_shndx != SHN_XINDEX && shndx >= SHN_LORESERVE))
-		return ebpfc__err(EINVAL, "object '%s': symbol %zu (%.64s): section index %u%s is out "
-				  "of range (%zu sections)", elf->name, idx, elf->strtab + s.st_name,
-				  shndx, s.st_shndx == SHN_XINDEX ? " (from SHT_SYMTAB_SHNDX)" : "",
-				  elf->shnum);
+		return ebpfc__err(EINVAL, "object '%s': %s %zu (%.64s): section index %u%s is out "
+				  "of range (%zu sections)", elf->name, tab->what, idx,
+				  tab->str + s.st_name, shndx,
+				  s.st_shndx == SHN_XINDEX ? " (from SHT_SYMTAB_SHNDX)" : "", elf->shnum);
+	/*
+	 * In a linked file st_value is an address, not an offset in the
+	 * section; nothing reads memory through it (see vaddr_to_offset).
+	 */
+	if (elf->exec)
+		return 0;
 	limit = content_size(elf, shndx);
 	if (s.st_value > limit || s.st_size > limit - s.st_value)
 		return ebpfc__err(EINVAL, "object '%s': symbol %zu (%.64s): st_value 0x%llx + "
 				  "st_size 0x%llx is past the end of %s, which is 0x%llx bytes",
-				  elf->name, idx, elf->strtab + s.st_name,
+				  elf->name, idx, tab->str + s.st_name,
 				  (unsigned long long)s.st_value, (unsigned long long)s.st_size,
 				  sec_label(elf, shndx, lbl), (unsigned long long)limit);
 	return 0;
 }
 
-static int check_symtab(struct ebpfc__elf *elf)
+static int check_symtab(struct ebpfc__elf *elf, struct symtab *tab)
 {
-	const Elf64_Shdr *sh = &elf->shdrs[elf->symtab];
-	char lbl[LABEL_MAX];
+	const Elf64_Shdr *sh = &elf->shdrs[tab->idx];
+	char lbl[LABEL_MAX], strwhat[32];
 	size_t i, xidx = 0;
 	int err;
 
 	if (sh->sh_entsize != SYM_SZ)
-		return ebpfc__err(EINVAL, "object '%s': %s (symbol table): sh_entsize %llu, "
-				  "expected %zu", elf->name, sec_label(elf, elf->symtab, lbl),
+		return ebpfc__err(EINVAL, "object '%s': %s (%s table): sh_entsize %llu, "
+				  "expected %zu", elf->name, sec_label(elf, tab->idx, lbl), tab->what,
 				  (unsigned long long)sh->sh_entsize, SYM_SZ);
 	if (sh->sh_size % SYM_SZ)
-		return ebpfc__err(EINVAL, "object '%s': %s (symbol table): sh_size %llu is not a "
-				  "multiple of %zu", elf->name, sec_label(elf, elf->symtab, lbl),
-				  (unsigned long long)sh->sh_size, SYM_SZ);
+		return ebpfc__err(EINVAL, "object '%s': %s (%s table): sh_size %llu is not a "
+				  "multiple of %zu", elf->name, sec_label(elf, tab->idx, lbl),
+				  tab->what, (unsigned long long)sh->sh_size, SYM_SZ);
 	if (sh->sh_link == 0 || sh->sh_link >= elf->shnum)
-		return ebpfc__err(EINVAL, "object '%s': %s (symbol table): sh_link %u is not a "
+		return ebpfc__err(EINVAL, "object '%s': %s (%s table): sh_link %u is not a "
 				  "valid string table index (%zu sections)", elf->name,
-				  sec_label(elf, elf->symtab, lbl), sh->sh_link, elf->shnum);
-	err = check_strtab(elf, sh->sh_link, "symbol string table");
+				  sec_label(elf, tab->idx, lbl), tab->what, sh->sh_link, elf->shnum);
+	snprintf(strwhat, sizeof(strwhat), "%s string table", tab->what);
+	err = check_strtab(elf, sh->sh_link, strwhat);
 	if (err)
 		return err;
-	elf->strtab = (const char *)elf->data + elf->shdrs[sh->sh_link].sh_offset;
-	elf->strtab_sz = elf->shdrs[sh->sh_link].sh_size;
-	elf->syms = elf->data + sh->sh_offset;
-	elf->nsyms = sh->sh_size / SYM_SZ;
-	if (sh->sh_info > elf->nsyms)
-		return ebpfc__err(EINVAL, "object '%s': %s (symbol table): sh_info %u (first "
+	tab->str = (const char *)elf->data + elf->shdrs[sh->sh_link].sh_offset;
+	tab->str_sz = elf->shdrs[sh->sh_link].sh_size;
+	tab->syms = elf->data + sh->sh_offset;
+	tab->n = sh->sh_size / SYM_SZ;
+	if (sh->sh_info > tab->n)
+		return ebpfc__err(EINVAL, "object '%s': %s (%s table): sh_info %u (first "
 				  "non-local symbol) is past its %zu symbols", elf->name,
-				  sec_label(elf, elf->symtab, lbl), sh->sh_info, elf->nsyms);
+				  sec_label(elf, tab->idx, lbl), tab->what, sh->sh_info, tab->n);
 
 	for (i = 1; i < elf->shnum; i++) {
 		const Elf64_Shdr *x = &elf->shdrs[i];
 
-		if (x->sh_type != SHT_SYMTAB_SHNDX || x->sh_link != elf->symtab)
+		if (x->sh_type != SHT_SYMTAB_SHNDX || x->sh_link != tab->idx)
 			continue;
 		if (xidx)
 			return ebpfc__err(EINVAL, "object '%s': %s is a second SHT_SYMTAB_SHNDX for "
-					  "the symbol table (the first is section %zu)",
-					  elf->name, sec_label(elf, i, lbl), xidx);
-		if (x->sh_entsize != sizeof(uint32_t) || x->sh_size / sizeof(uint32_t) < elf->nsyms)
+					  "the %s table (the first is section %zu)",
+					  elf->name, sec_label(elf, i, lbl), tab->what, xidx);
+		if (x->sh_entsize != sizeof(uint32_t) || x->sh_size / sizeof(uint32_t) < tab->n)
 			return ebpfc__err(EINVAL, "object '%s': %s (SHT_SYMTAB_SHNDX): sh_entsize %llu "
 					  "and sh_size %llu do not cover %zu symbols of 4 bytes",
 					  elf->name, sec_label(elf, i, lbl),
 					  (unsigned long long)x->sh_entsize,
-					  (unsigned long long)x->sh_size, elf->nsyms);
+					  (unsigned long long)x->sh_size, tab->n);
 		xidx = i;
-		elf->xindex = elf->data + x->sh_offset;
+		tab->xindex = elf->data + x->sh_offset;
 	}
 
-	for (i = 0; i < elf->nsyms; i++) {
-		err = check_symbol(elf, i);
+	for (i = 0; i < tab->n; i++) {
+		err = check_symbol(elf, tab, i);
 		if (err)
 			return err;
 	}
@@ -513,12 +552,14 @@ static int check_rel_headers(const struct ebpfc__elf *elf)
 	for (i = 1; i < elf->shnum; i++) {
 		const Elf64_Shdr *sh = &elf->shdrs[i];
 
-		if (sh->sh_type == SHT_SYMTAB_SHNDX && (!elf->symtab || sh->sh_link != elf->symtab))
+		if (sh->sh_type == SHT_SYMTAB_SHNDX && (!elf->sym.idx || sh->sh_link != elf->sym.idx) &&
+		    !(elf->dyn.idx && sh->sh_link == elf->dyn.idx))
 			return ebpfc__err(EINVAL, "object '%s': %s (SHT_SYMTAB_SHNDX): sh_link %u is not "
 					  "the symbol table (section %zu%s)", elf->name,
-					  sec_label(elf, i, lbl), sh->sh_link, elf->symtab,
-					  elf->symtab ? "" : ": there is none");
-		if (sh->sh_type != SHT_REL)
+					  sec_label(elf, i, lbl), sh->sh_link, elf->sym.idx,
+					  elf->sym.idx ? "" : ": there is none");
+		/* A linked file's relocations are the dynamic linker's business. */
+		if (sh->sh_type != SHT_REL || elf->exec)
 			continue;
 		if (sh->sh_entsize != REL_SZ)
 			return ebpfc__err(EINVAL, "object '%s': %s (relocations): sh_entsize %llu, "
@@ -528,13 +569,13 @@ static int check_rel_headers(const struct ebpfc__elf *elf)
 			return ebpfc__err(EINVAL, "object '%s': %s (relocations): sh_size %llu is not "
 					  "a multiple of %zu", elf->name, sec_label(elf, i, lbl),
 					  (unsigned long long)sh->sh_size, REL_SZ);
-		if (!elf->symtab)
+		if (!elf->sym.idx)
 			return ebpfc__err(EINVAL, "object '%s': %s has relocations but the object has "
 					  "no symbol table", elf->name, sec_label(elf, i, lbl));
-		if (sh->sh_link != elf->symtab)
+		if (sh->sh_link != elf->sym.idx)
 			return ebpfc__err(EINVAL, "object '%s': %s (relocations): sh_link %u is not "
 					  "the symbol table (section %zu)", elf->name,
-					  sec_label(elf, i, lbl), sh->sh_link, elf->symtab);
+					  sec_label(elf, i, lbl), sh->sh_link, elf->sym.idx);
 		if (sh->sh_info == 0 || sh->sh_info >= elf->shnum)
 			return ebpfc__err(EINVAL, "object '%s': %s (relocations): sh_info %u is not a "
 					  "valid section index (%zu sections)", elf->name,
@@ -566,22 +607,104 @@ static int validate(struct ebpfc__elf *elf)
 		if (err)
 			return err;
 	}
-	err = check_overlaps(elf);
-	if (err)
-		return err;
-	if (elf->symtab) {
-		err = check_symtab(elf);
+	/*
+	 * Overlapping sections would only confuse a BPF object's meaning; a
+	 * linked file is read through bounds-checked symbols and segments.
+	 */
+	if (!elf->exec) {
+		err = check_overlaps(elf);
+		if (err)
+			return err;
+	}
+	if (elf->sym.idx) {
+		err = check_symtab(elf, &elf->sym);
+		if (err)
+			return err;
+	}
+	if (elf->dyn.idx) {
+		err = check_symtab(elf, &elf->dyn);
 		if (err)
 			return err;
 	}
 	return check_rel_headers(elf);
 }
 
+/*
+ * Exec mode: the number of program headers (PN_XNUM: the real count is in
+ * section 0's sh_info) and the table's place in the file.
+ */
+static int read_phnum(const unsigned char *d, size_t size, const Elf64_Ehdr *eh,
+		      const char *name, size_t shnum, size_t *phnum)
+{
+	Elf64_Shdr s0;
+	uint64_t n = eh->e_phnum;
+
+	*phnum = 0;
+	if (eh->e_phoff == 0) {
+		if (n)
+			return ebpfc__err(EINVAL, "file '%s': e_phoff is 0 (no program headers) but "
+					  "e_phnum is %llu", name, (unsigned long long)n);
+		return 0;
+	}
+	if (n == PN_XNUM) {
+		if (!shnum)
+			return ebpfc__err(EINVAL, "file '%s': e_phnum is PN_XNUM but there is no "
+					  "section 0 to hold the count", name);
+		memcpy(&s0, d + eh->e_shoff, sizeof(s0));
+		n = s0.sh_info;
+	}
+	if (n == 0)
+		return 0;
+	if (eh->e_phentsize != PHDR_SZ)
+		return ebpfc__err(EINVAL, "file '%s': e_phentsize %u, expected %zu", name,
+				  eh->e_phentsize, PHDR_SZ);
+	/* n < 2^32, so n * 56 cannot overflow 64 bits. */
+	if (!in_bounds(eh->e_phoff, n * PHDR_SZ, size))
+		return ebpfc__err(EINVAL, "file '%s': program header table at 0x%llx with %llu "
+				  "entries of %zu bytes is past the end of the file (0x%zx bytes)",
+				  name, (unsigned long long)eh->e_phoff, (unsigned long long)n,
+				  PHDR_SZ, size);
+	*phnum = n;
+	return 0;
+}
+
+/* Every segment's bytes lie in the file; a loadable one's addresses do not wrap. */
+static int check_phdrs(const struct ebpfc__elf *elf)
+{
+	size_t i;
+
+	for (i = 0; i < elf->phnum; i++) {
+		const Elf64_Phdr *ph = &elf->phdrs[i];
+
+		if (ph->p_filesz && !in_bounds(ph->p_offset, ph->p_filesz, elf->size))
+			return ebpfc__err(EINVAL, "file '%s': program header %zu: p_offset 0x%llx + "
+					  "p_filesz 0x%llx is past the end of the file (0x%zx bytes)",
+					  elf->name, i, (unsigned long long)ph->p_offset,
+					  (unsigned long long)ph->p_filesz, elf->size);
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (ph->p_filesz > ph->p_memsz || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
+			return ebpfc__err(EINVAL, "file '%s': program header %zu (PT_LOAD): p_vaddr "
+					  "0x%llx, p_filesz 0x%llx, p_memsz 0x%llx do not describe a "
+					  "segment", elf->name, i, (unsigned long long)ph->p_vaddr,
+					  (unsigned long long)ph->p_filesz,
+					  (unsigned long long)ph->p_memsz);
+	}
+	return 0;
+}
+
 int ebpfc__elf_open(const void *data, size_t size, const char *name, struct ebpfc__elf **out)
+{
+	return ebpfc__elf_open_opts(data, size, name, NULL, out);
+}
+
+int ebpfc__elf_open_opts(const void *data, size_t size, const char *name,
+			 const struct ebpfc__elf_opts *opts, struct ebpfc__elf **out)
 {
 	const unsigned char *d = data;
 	struct ebpfc__elf *elf;
-	size_t shnum, shstrndx, name_len, hdr_off;
+	size_t shnum, shstrndx, name_len, hdr_off, ph_off = 0, phnum = 0;
+	bool exec = opts && opts->exec;
 	Elf64_Ehdr eh;
 	int err;
 
@@ -599,17 +722,26 @@ int ebpfc__elf_open(const void *data, size_t size, const char *name, struct ebpf
 		return ebpfc__err(EINVAL, "object '%s': truncated: %zu bytes, smaller than the ELF "
 				  "header (%zu bytes)", name, size, sizeof(eh));
 	memcpy(&eh, d, sizeof(eh));
-	err = check_ehdr(&eh, size, name);
+	err = check_ehdr(&eh, size, name, exec);
 	if (err)
 		return err;
 	err = read_counts(d, size, &eh, name, &shnum, &shstrndx);
 	if (err)
 		return err;
+	if (exec) {
+		err = read_phnum(d, size, &eh, name, shnum, &phnum);
+		if (err)
+			return err;
+	}
 
-	/* One allocation: struct, name, then the headers (shnum * 64 <= size). */
+	/*
+	 * One allocation: struct, name, the section headers (shnum * 64 <=
+	 * size), then the program headers (phnum * 56 <= size).
+	 */
 	name_len = strlen(name) + 1;
 	hdr_off = EBPFC__ROUND_UP(sizeof(*elf) + name_len, _Alignof(Elf64_Shdr));
-	elf = malloc(hdr_off + shnum * SHDR_SZ);
+	ph_off = EBPFC__ROUND_UP(hdr_off + shnum * SHDR_SZ, _Alignof(Elf64_Phdr));
+	elf = malloc(ph_off + phnum * PHDR_SZ);
 	if (!elf)
 		return ebpfc__err(ENOMEM, "object '%s': out of memory for %zu section headers",
 				  name, shnum);
@@ -622,10 +754,19 @@ int ebpfc__elf_open(const void *data, size_t size, const char *name, struct ebpf
 	elf->shdrs = (Elf64_Shdr *)((char *)elf + hdr_off);
 	elf->shnum = shnum;
 	elf->shstrndx = shstrndx;
+	elf->sym.what = "symbol";
+	elf->dyn.what = "dynamic symbol";
+	elf->exec = exec;
+	elf->phdrs = (Elf64_Phdr *)((char *)elf + ph_off);
+	elf->phnum = phnum;
 	if (shnum)
 		memcpy(elf->shdrs, d + eh.e_shoff, shnum * SHDR_SZ);
+	if (phnum)
+		memcpy(elf->phdrs, d + eh.e_phoff, phnum * PHDR_SZ);
 
-	err = validate(elf);
+	err = exec ? check_phdrs(elf) : 0;
+	if (!err)
+		err = validate(elf);
 	if (err) {
 		free(elf);
 		return err;
@@ -709,31 +850,90 @@ int ebpfc__elf_section_by_name(const struct ebpfc__elf *elf, const char *name,
 
 size_t ebpfc__elf_symtab_index(const struct ebpfc__elf *elf)
 {
-	return elf->symtab;
+	return elf->sym.idx;
 }
 
 size_t ebpfc__elf_sym_count(const struct ebpfc__elf *elf)
 {
-	return elf->nsyms;
+	return elf->sym.n;
 }
 
-int ebpfc__elf_sym(const struct ebpfc__elf *elf, size_t idx, struct ebpfc__elf_sym *sym)
+static int tab_sym(const struct ebpfc__elf *elf, const struct symtab *tab, size_t idx,
+		   struct ebpfc__elf_sym *sym)
 {
 	Elf64_Sym s;
 
-	if (idx >= elf->nsyms)
-		return ebpfc__err(EINVAL, "object '%s': symbol %zu is out of range (%zu symbols)",
-				  elf->name, idx, elf->nsyms);
-	s = read_sym(elf, idx);
+	if (idx >= tab->n)
+		return ebpfc__err(EINVAL, "object '%s': %s %zu is out of range (%zu symbols)",
+				  elf->name, tab->what, idx, tab->n);
+	s = read_sym(tab, idx);
 	sym->index = idx;
-	sym->name = elf->strtab + s.st_name;
+	sym->name = tab->str + s.st_name;
 	sym->value = s.st_value;
 	sym->size = s.st_size;
-	sym->shndx = sym_shndx(elf, idx, &s);
+	sym->shndx = sym_shndx(tab, idx, &s);
 	sym->bind = ELF64_ST_BIND(s.st_info);
 	sym->type = ELF64_ST_TYPE(s.st_info);
 	sym->visibility = ELF64_ST_VISIBILITY(s.st_other);
 	return 0;
+}
+
+int ebpfc__elf_sym(const struct ebpfc__elf *elf, size_t idx, struct ebpfc__elf_sym *sym)
+{
+	return tab_sym(elf, &elf->sym, idx, sym);
+}
+
+size_t ebpfc__elf_dynsym_count(const struct ebpfc__elf *elf)
+{
+	return elf->dyn.n;
+}
+
+int ebpfc__elf_dynsym(const struct ebpfc__elf *elf, size_t idx, struct ebpfc__elf_sym *sym)
+{
+	return tab_sym(elf, &elf->dyn, idx, sym);
+}
+
+uint16_t ebpfc__elf_type(const struct ebpfc__elf *elf)
+{
+	return elf->ehdr.e_type;
+}
+
+uint16_t ebpfc__elf_machine(const struct ebpfc__elf *elf)
+{
+	return elf->ehdr.e_machine;
+}
+
+size_t ebpfc__elf_phdr_count(const struct ebpfc__elf *elf)
+{
+	return elf->phnum;
+}
+
+int ebpfc__elf_phdr(const struct ebpfc__elf *elf, size_t idx, Elf64_Phdr *phdr)
+{
+	if (idx >= elf->phnum)
+		return ebpfc__err(EINVAL, "file '%s': program header %zu is out of range (%zu)",
+				  elf->name, idx, elf->phnum);
+	*phdr = elf->phdrs[idx];
+	return 0;
+}
+
+int ebpfc__elf_vaddr_to_offset(const struct ebpfc__elf *elf, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < elf->phnum; i++) {
+		const Elf64_Phdr *ph = &elf->phdrs[i];
+
+		/* Checked at open: p_offset + p_filesz lies in the file. */
+		if (ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr &&
+		    vaddr - ph->p_vaddr < ph->p_filesz) {
+			*off = vaddr - ph->p_vaddr + ph->p_offset;
+			return 0;
+		}
+	}
+	return ebpfc__err(ENOENT, "file '%s': address 0x%llx is in no loadable segment's file "
+			  "bytes (%zu program headers)", elf->name, (unsigned long long)vaddr,
+			  elf->phnum);
 }
 
 static int rel_section(const struct ebpfc__elf *elf, size_t relsec)
@@ -743,6 +943,9 @@ static int rel_section(const struct ebpfc__elf *elf, size_t relsec)
 	if (relsec >= elf->shnum)
 		return ebpfc__err(EINVAL, "object '%s': section %zu is out of range (%zu sections)",
 				  elf->name, relsec, elf->shnum);
+	if (elf->exec)
+		return ebpfc__err(EINVAL, "file '%s': relocations of an executable or shared object "
+				  "are not read (only BPF objects')", elf->name);
 	if (elf->shdrs[relsec].sh_type != SHT_REL)
 		return ebpfc__err(EINVAL, "object '%s': %s is not a relocation section (sh_type %u, "
 				  "expected SHT_REL)", elf->name, sec_label(elf, relsec, lbl),
@@ -801,11 +1004,11 @@ int ebpfc__elf_rel(const struct ebpfc__elf *elf, size_t relsec, size_t i,
 	memcpy(&r, elf->data + sh->sh_offset + i * REL_SZ, sizeof(r));
 	sym = ELF64_R_SYM(r.r_info);
 	type = ELF64_R_TYPE(r.r_info);
-	if (sym >= elf->nsyms)
+	if (sym >= elf->sym.n)
 		return ebpfc__err(EINVAL, "object '%s': %s: relocation #%zu (type %u): symbol index "
 				  "%llu is out of range (%zu symbols)", elf->name,
 				  sec_label(elf, relsec, lbl), i, type, (unsigned long long)sym,
-				  elf->nsyms);
+				  elf->sym.n);
 	tgt = &elf->shdrs[sh->sh_info];
 	width = rel_width(type, tgt->sh_flags & SHF_EXECINSTR);
 	limit = content_size(elf, sh->sh_info);

@@ -8,6 +8,13 @@
  * nothing of maps, programs or BTF (object.c and btf.c give the sections
  * their meaning). Internal: nothing here is API.
  *
+ * One exception, asked for with ebpfc__elf_opts.exec: executables and
+ * shared objects (ET_EXEC, ET_DYN) of any machine, so that uprobes can turn
+ * a function name into a file offset. That mode also reads the program
+ * headers and the .dynsym, accepts SHT_RELA, and checks less about layout
+ * (section alignment and overlaps, symbol values, which are addresses
+ * there), never less about bounds.
+ *
  * The reader does not copy the file: section data, section names and
  * symbol names point into the caller's buffer, which must outlive the
  * struct ebpfc__elf. The buffer need not be aligned; a section's data is
@@ -116,6 +123,16 @@ struct ebpfc__elf_rel {
 	uint32_t type; /* EBPFC__R_BPF_* */
 };
 
+/* How to open: NULL means a BPF relocatable object. */
+struct ebpfc__elf_opts {
+	/*
+	 * An executable or shared object (ET_EXEC, ET_DYN) of any e_machine:
+	 * program headers and .dynsym are read too; relocations are not
+	 * (ebpfc__elf_rel* refuse); section data is not promised aligned.
+	 */
+	bool exec;
+};
+
 /*
  * Parse and validate `size` bytes at `data` (not copied; keep them alive
  * and unchanged until ebpfc__elf_close). `name` (may be NULL) names the
@@ -128,6 +145,9 @@ struct ebpfc__elf_rel {
  */
 EBPFC__HIDDEN int ebpfc__elf_open(const void *data, size_t size, const char *name,
 				  struct ebpfc__elf **out);
+/* ebpfc__elf_open with options (opts may be NULL). */
+EBPFC__HIDDEN int ebpfc__elf_open_opts(const void *data, size_t size, const char *name,
+				       const struct ebpfc__elf_opts *opts, struct ebpfc__elf **out);
 
 /* Free the reader (never the caller's buffer). NULL is a no-op. */
 EBPFC__HIDDEN void ebpfc__elf_close(struct ebpfc__elf *elf);
@@ -170,6 +190,35 @@ EBPFC__HIDDEN size_t ebpfc__elf_sym_count(const struct ebpfc__elf *elf);
 /* Fill *sym with symbol `idx` (validated at open). -EINVAL if out of range. */
 EBPFC__HIDDEN int ebpfc__elf_sym(const struct ebpfc__elf *elf, size_t idx,
 				 struct ebpfc__elf_sym *sym);
+
+/*
+ * Exec mode: the SHT_DYNSYM, like the symbol table above (0 symbols when
+ * there is none, and always 0 for BPF objects). Symbol values are virtual
+ * addresses; each symbol's name and section index were checked at open.
+ */
+EBPFC__HIDDEN size_t ebpfc__elf_dynsym_count(const struct ebpfc__elf *elf);
+EBPFC__HIDDEN int ebpfc__elf_dynsym(const struct ebpfc__elf *elf, size_t idx,
+				    struct ebpfc__elf_sym *sym);
+
+/* e_type and e_machine from the ELF header. */
+EBPFC__HIDDEN uint16_t ebpfc__elf_type(const struct ebpfc__elf *elf);
+EBPFC__HIDDEN uint16_t ebpfc__elf_machine(const struct ebpfc__elf *elf);
+
+/*
+ * Exec mode: program headers (0 for BPF objects). Each segment's file
+ * bytes were checked to lie in the file, and a PT_LOAD's addresses not to
+ * wrap, at open.
+ */
+EBPFC__HIDDEN size_t ebpfc__elf_phdr_count(const struct ebpfc__elf *elf);
+EBPFC__HIDDEN int ebpfc__elf_phdr(const struct ebpfc__elf *elf, size_t idx, Elf64_Phdr *phdr);
+
+/*
+ * The file offset of virtual address vaddr: vaddr - p_vaddr + p_offset of
+ * the PT_LOAD whose file bytes hold it (what a uprobe is placed at).
+ * -ENOENT when no loadable segment has it in the file.
+ */
+EBPFC__HIDDEN int ebpfc__elf_vaddr_to_offset(const struct ebpfc__elf *elf, uint64_t vaddr,
+					     uint64_t *off);
 
 /*
  * Number of entries of SHT_REL section `relsec` in *count. -EINVAL when

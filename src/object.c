@@ -14,6 +14,7 @@
 #include <ebpfc/btf.h>
 #include "btf.h"
 #include "btf_load.h"
+#include "core.h"
 #include "object_int.h"
 
 #define OBJ_MAX_SIZE (1ULL << 31)
@@ -396,6 +397,7 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 	free(obj->code);
 	free(obj->funcs);
 	ebpfc__close(obj->btf_fd);
+	ebpfc__core_ctx_free(obj->core);
 	ebpfc_btf_destroy(obj->kbtf);
 	free(obj->btf_path);
 	ebpfc__btf_ext_destroy(obj->btf_ext);

@@ -18,6 +18,7 @@
 
 struct ebpfc_btf;
 struct ebpfc__btf_ext;
+struct ebpfc__core_ctx;
 
 /* What a relocated instruction refers to. */
 enum ebpfc__relo_kind {
@@ -125,6 +126,7 @@ struct ebpfc_object {
 	char *pin_root;
 	char *btf_path;			/* kernel BTF to use instead of the running kernel's */
 	struct ebpfc_btf *kbtf;		/* the kernel's BTF, opened on first need */
+	struct ebpfc__core_ctx *core;	/* CO-RE state, made for the first relocation */
 	ebpfc_log_fn log_fn;
 	void *log_user;
 

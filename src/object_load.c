@@ -14,6 +14,7 @@
 #include <ebpfc/btf.h>
 
 #include "btf_load.h"
+#include "core.h"
 #include "object_int.h"
 
 /*
@@ -90,6 +91,34 @@ static int resolve_attach_btf(struct ebpfc_object *obj, struct ebpfc__obj_prog *
 	return 0;
 }
 
+/*
+ * The verifier stopped at an instruction CO-RE had to poison: say which
+ * relocation could not be resolved, which is the real cause.
+ */
+static void explain_poison(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *p,
+			   int err)
+{
+	const struct ebpfc__core_poison *po;
+	char needle[64], msg[1024];
+	size_t i;
+
+	if (!p->p.log.buf)
+		return;
+	for (i = 0; i < ebpfc__core_poison_cnt(obj->core); i++) {
+		po = ebpfc__core_poison_at(obj->core, i);
+		if (strcmp(po->prog, p->p.name))
+			continue;
+		snprintf(needle, sizeof(needle), "\n%zu: (85) call unknown#%u", po->insn_idx,
+			 EBPFC__CORE_POISON_HELPER);
+		if (!strstr(p->p.log.buf, needle) && po->insn_idx != 0)
+			continue;
+		ebpfc__strlcpy(msg, ebpfc_errmsg(), sizeof(msg));
+		ebpfc__err(err, "%s; it reached a CO-RE relocation that could not be resolved: %s",
+			   msg, po->reason);
+		return;
+	}
+}
+
 static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 		     const struct ebpfc_object_load_opts *opts)
 {
@@ -128,6 +157,8 @@ static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 	err = ebpfc__prog_load(p->p.type, p->p.name, obj->license, l.insns, l.cnt, &lo, &fd,
 			       &p->p.log);
 	ebpfc__linked_free(&l);
+	if (err && obj->core)
+		explain_poison(obj, p, err);
 	if (!err)
 		p->p.fd = fd;
 out:

@@ -9,10 +9,14 @@
  * data reference must be an ld_imm64, a call a BPF_CALL; anything else is
  * an error naming the program section, instruction and symbol.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+
 #include "btf.h"
+#include "core.h"
 #include "object_int.h"
 
 #define INSN_LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
@@ -339,6 +343,52 @@ static int link_btf_info(const struct ebpfc_object *obj, const struct ebpfc__obj
 	return 0;
 }
 
+/* The CO-RE context against the target kernel's BTF, made on first need. */
+static int core_ctx(struct ebpfc_object *obj, struct ebpfc__core_ctx **ctx)
+{
+	struct ebpfc_btf *kbtf;
+	struct utsname u;
+	char name[sizeof(u.release) + 16];
+	int err;
+
+	if (!obj->core) {
+		err = ebpfc__obj_kernel_btf(obj, &kbtf);
+		if (err)
+			return err;
+		if (obj->btf_path)
+			snprintf(name, sizeof(name), "%s", obj->btf_path);
+		else if (uname(&u) == 0)
+			snprintf(name, sizeof(name), "%s", u.release);
+		else
+			snprintf(name, sizeof(name), "running kernel");
+		err = ebpfc__core_ctx_new(obj->btf, kbtf, name, &obj->core);
+		if (err)
+			return err;
+	}
+	*ctx = obj->core;
+	return 0;
+}
+
+/* Apply the CO-RE relocations of function f, copied to out[base...]. */
+static int link_core(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+		     const struct ebpfc__func *f, struct bpf_insn *out, size_t base)
+{
+	const struct ebpfc__btf_ext_sec *es;
+	struct ebpfc__core_ctx *ctx;
+	int err;
+
+	if (!obj->btf_ext ||
+	    ebpfc__btf_ext_find(obj->btf_ext, EBPFC__BTF_EXT_CORE_RELO, obj->code[f->code].name,
+				&es)) {
+		ebpfc__err_clear();
+		return 0;
+	}
+	err = core_ctx(obj, &ctx);
+	if (err)
+		return err;
+	return ebpfc__core_apply_func(ctx, prog->p.name, es, f->start, f->cnt, out + base, base);
+}
+
 int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
 			 struct ebpfc__linked *linked)
 {
@@ -392,6 +442,9 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 		size_t base = pos[order[k]];
 
 		memcpy(out + base, cs->insns + f->start, f->cnt * sizeof(*out));
+		err = link_core(obj, prog, f, out, base);
+		if (err)
+			goto out;
 		for (i = 0; i < f->cnt; i++) {
 			struct bpf_insn *insn = &out[base + i];
 			const struct ebpfc__relo *r = relo_at(cs, f->start + i);

@@ -1451,6 +1451,49 @@ static void fmt_field_type(const struct ebpfc_btf *btf, const struct btf_type *t
 	(void)btf;
 }
 
+/*
+ * Can this instruction carry the relocation's value at all? Checked before
+ * anything is looked up, so that a malformed pairing is an error whether
+ * the target has the field or not (a poisoned jump would hide it).
+ */
+static int check_insn(const struct core_call *c, const struct bpf_insn *insn, size_t cnt)
+{
+	uint8_t cls = BPF_CLASS(insn->code), mode = BPF_MODE(insn->code), op;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		op = BPF_OP(insn->code);
+		if (BPF_SRC(insn->code) != BPF_K || op == BPF_END || op == BPF_NEG)
+			return call_err(c, EINVAL, "'%s': ALU instruction code 0x%02x has no "
+					"immediate to patch", c->path, insn->code);
+		return 0;
+	case BPF_LDX:
+	case BPF_ST:
+	case BPF_STX:
+		if (c->kind != BPF_CORE_FIELD_BYTE_OFFSET)
+			return call_err(c, EINVAL, "'%s': a memory access (code 0x%02x) can only "
+					"carry a field offset", c->path, insn->code);
+		if (!(mode == BPF_MEM || (cls == BPF_LDX && mode == BPF_MEMSX) ||
+		      (cls == BPF_STX && mode == BPF_ATOMIC)))
+			return call_err(c, EINVAL, "'%s': instruction code 0x%02x is not a load or "
+					"store with an offset", c->path, insn->code);
+		return 0;
+	case BPF_LD:
+		if (insn->code != INSN_LD_IMM64 || insn->src_reg != 0)
+			return call_err(c, EINVAL, "'%s': instruction code 0x%02x (src %u) is not a "
+					"plain ld_imm64", c->path, insn->code, insn->src_reg);
+		if (cnt < 2 || insn[1].code || insn[1].dst_reg || insn[1].src_reg || insn[1].off)
+			return call_err(c, EINVAL, "'%s': ld_imm64 without a valid second half",
+					c->path);
+		return 0;
+	default:
+		return call_err(c, EINVAL, "'%s': instruction code 0x%02x cannot carry a CO-RE "
+				"value (not an ALU immediate, a load or store, or an ld_imm64)",
+				c->path, insn->code);
+	}
+}
+
 /* Loads and stores: the offset, and the access size when the field's size changed. */
 static int patch_mem(struct core_call *c, const struct core_outcome *o, struct bpf_insn *insn,
 		     size_t cnt)
@@ -1460,13 +1503,6 @@ static int patch_mem(struct core_call *c, const struct core_outcome *o, struct b
 	uint64_t nv = o->target.val;
 	int size;
 
-	if (c->kind != BPF_CORE_FIELD_BYTE_OFFSET)
-		return call_err(c, EINVAL, "'%s': a memory access (code 0x%02x) can only carry a "
-				"field offset", c->path, insn->code);
-	if (!(mode == BPF_MEM || (cls == BPF_LDX && mode == BPF_MEMSX) ||
-	      (cls == BPF_STX && mode == BPF_ATOMIC)))
-		return call_err(c, EINVAL, "'%s': instruction code 0x%02x is not a load or store "
-				"with an offset", c->path, insn->code);
 	if (o->local.validate && (uint64_t)(int64_t)insn->off != o->local.val)
 		return call_err(c, EINVAL, "'%s': the instruction's offset is %d, but the object's "
 				"BTF gives %llu", c->path, insn->off,
@@ -1475,6 +1511,10 @@ static int patch_mem(struct core_call *c, const struct core_outcome *o, struct b
 		return call_err(c, ERANGE, "'%s': offset %llu in kernel BTF (%s) does not fit the "
 				"instruction's 16-bit offset", c->path, (unsigned long long)nv,
 				kernel(c));
+	if (lsz && !tsz)
+		return poison(c, insn, cnt, "field '%s' is a bitfield in kernel BTF (%s): a %d-byte "
+			      "%s cannot access it", c->path, kernel(c), mem_bytes(insn->code),
+			      cls == BPF_LDX ? "load" : "store");
 	if (lsz && tsz && lsz != tsz) {
 		bool ptrs = ebpfc_btf_kind(o->lft) == BTF_KIND_PTR &&
 			    ebpfc_btf_kind(o->tft) == BTF_KIND_PTR;
@@ -1521,15 +1561,11 @@ static int patch(struct core_call *c, const struct core_outcome *o, struct bpf_i
 		 size_t cnt, bool enum32)
 {
 	uint64_t nv = o->target.val, imm;
-	uint8_t cls = BPF_CLASS(insn->code), op;
+	uint8_t cls = BPF_CLASS(insn->code);
 
 	switch (cls) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		op = BPF_OP(insn->code);
-		if (BPF_SRC(insn->code) != BPF_K || op == BPF_END || op == BPF_NEG)
-			return call_err(c, EINVAL, "'%s': ALU instruction code 0x%02x has no "
-					"immediate to patch", c->path, insn->code);
 		if (o->local.validate && !imm_is(insn->imm, o->local.val))
 			return call_err(c, EINVAL, "'%s': the instruction's immediate is %d, but the "
 					"object's BTF gives %llu", c->path, insn->imm,
@@ -1547,12 +1583,6 @@ static int patch(struct core_call *c, const struct core_outcome *o, struct bpf_i
 	case BPF_STX:
 		return patch_mem(c, o, insn, cnt);
 	case BPF_LD:
-		if (insn->code != INSN_LD_IMM64 || insn->src_reg != 0)
-			return call_err(c, EINVAL, "'%s': instruction code 0x%02x (src %u) is not a "
-					"plain ld_imm64", c->path, insn->code, insn->src_reg);
-		if (cnt < 2 || insn[1].code || insn[1].dst_reg || insn[1].src_reg || insn[1].off)
-			return call_err(c, EINVAL, "'%s': ld_imm64 without a valid second half",
-					c->path);
 		imm = (uint64_t)(uint32_t)insn[0].imm | (uint64_t)(uint32_t)insn[1].imm << 32;
 		if (o->local.validate && !imm64_is(imm, o->local.val, enum32))
 			return call_err(c, EINVAL, "'%s': the instruction's value is %llu, but the "
@@ -1563,8 +1593,7 @@ static int patch(struct core_call *c, const struct core_outcome *o, struct bpf_i
 		return 0;
 	default:
 		return call_err(c, EINVAL, "'%s': instruction code 0x%02x cannot carry a CO-RE "
-				"value (not an ALU immediate, a load or store, or an ld_imm64)",
-				c->path, insn->code);
+				"value", c->path, insn->code);
 	}
 }
 
@@ -1621,6 +1650,9 @@ int ebpfc__core_apply(struct ebpfc__core_ctx *ctx, const char *prog_name, size_t
 	memset(&o, 0, sizeof(o));
 
 	err = local_spec(&c, ctx->local, ls);
+	if (err)
+		goto out;
+	err = check_insn(&c, insn, insn_cnt);
 	if (err)
 		goto out;
 	err = value_of(&c, ls, &o.local);

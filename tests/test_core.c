@@ -890,7 +890,7 @@ static void test_bitfield_too_wide(void **state)
 static void test_load_size(void **state)
 {
 	struct fx *f = fx_new();
-	uint32_t ls, lp, a_u32, a_s32, a_ptr, a_u16, a_s8;
+	uint32_t ls, lp, a_u32, a_s32, a_ptr, a_u16, a_s8, a_bf;
 	struct bpf_insn i;
 	struct ebpfc__core_res res;
 
@@ -900,28 +900,32 @@ static void test_load_size(void **state)
 	bb_int(&f->l, "unsigned short", 2, false);               /* 3 */
 	bb_int(&f->l, "signed char", 1, true);                   /* 4 */
 	lp = bb_ref(&f->l, BTF_KIND_PTR, NULL, 1);               /* 5 */
-	ls = bb_comp(&f->l, BTF_KIND_STRUCT, "ld", 24, 5, false);
+	ls = bb_comp(&f->l, BTF_KIND_STRUCT, "ld", 24, 6, false);
 	bb_mem(&f->l, "u", 1, 0, 0);
 	bb_mem(&f->l, "s", 2, 32, 0);
 	bb_mem(&f->l, "p", lp, 64, 0);
 	bb_mem(&f->l, "h", 3, 128, 0);
 	bb_mem(&f->l, "c", 4, 144, 0);
+	bb_mem(&f->l, "bf", 1, 160, 0);
 	bb_int(&f->t, "unsigned long", 8, false);                /* 1 */
 	bb_int(&f->t, "long", 8, true);                          /* 2 */
 	bb_int(&f->t, "unsigned char", 1, false);                /* 3 */
 	bb_int(&f->t, "short", 2, true);                         /* 4 */
 	bb_ref(&f->t, BTF_KIND_PTR, NULL, 1);                    /* 5 */
-	bb_comp(&f->t, BTF_KIND_STRUCT, "ld", 40, 5, false);
+	bb_int_bits(&f->t, "unsigned int", 4, 3, 0);             /* 6: 3 bits */
+	bb_comp(&f->t, BTF_KIND_STRUCT, "ld", 40, 6, false);
 	bb_mem(&f->t, "u", 1, 64, 0);
 	bb_mem(&f->t, "s", 2, 128, 0);
 	bb_mem(&f->t, "p", 5, 192, 0);
 	bb_mem(&f->t, "h", 3, 256, 0);
 	bb_mem(&f->t, "c", 4, 272, 0);
+	bb_mem(&f->t, "bf", 6, 290, 0);
 	a_u32 = bb_str(&f->l, "0:0");
 	a_s32 = bb_str(&f->l, "0:1");
 	a_ptr = bb_str(&f->l, "0:2");
 	a_u16 = bb_str(&f->l, "0:3");
 	a_s8 = bb_str(&f->l, "0:4");
+	a_bf = bb_str(&f->l, "0:5");
 	fx_open(f);
 
 	/* u32 -> u64: the load grows. */
@@ -969,6 +973,15 @@ static void test_load_size(void **state)
 	i = LDX(BPF_B, 2, 1, 2);
 	assert_err(apply(f, ls, a_u16, BPF_CORE_FIELD_BYTE_SIZE, &i, 1, NULL), EINVAL);
 	assert_msg("a memory access (code 0x71) can only carry a field offset");
+	/* A field that became a bitfield cannot be loaded directly. */
+	i = LDX(BPF_W, 2, 1, 20);
+	assert_ok(apply(f, ls, a_bf, BPF_CORE_FIELD_BYTE_OFFSET, &i, 1, &res));
+	assert_true(res.poisoned);
+	assert_has(ebpfc__core_poison_reason(f->ctx, "prog", 17),
+		   "field 'ld.bf' is a bitfield in kernel BTF (" KNAME "): a 4-byte load cannot "
+		   "access it");
+	/* Its offset for a probe read is still the containing unit's. */
+	assert_int_equal(apply_mov(f, ls, a_bf, BPF_CORE_FIELD_BYTE_OFFSET, 20), 36);
 	/* A load whose size is not the field's, when the size changes: malformed. */
 	i = LDX(BPF_H, 2, 1, 0);
 	assert_err(apply(f, ls, a_u32, BPF_CORE_FIELD_BYTE_OFFSET, &i, 1, NULL), EINVAL);
@@ -1335,12 +1348,15 @@ static void test_bad_records(void **state)
 static void test_bad_instructions(void **state)
 {
 	struct fx *f = fx_new();
-	uint32_t b;
+	uint32_t b, gone, gone_t;
 	struct bpf_insn i[2];
 
 	(void)state;
 	build_s(f);
 	b = bb_str(&f->l, "0:1");
+	gone_t = bb_comp(&f->l, BTF_KIND_STRUCT, "s___g", 4, 1, false);
+	bb_mem(&f->l, "gone", L_INT, 0, 0);
+	gone = bb_str(&f->l, "0:0");
 	fx_open(f);
 
 	/* A jump cannot carry a value. */
@@ -1378,7 +1394,14 @@ static void test_bad_instructions(void **state)
 	i[0] = LDX(BPF_W, 1, 2, 4);
 	assert_err(apply(f, L_S, b, BPF_CORE_FIELD_SIGNED, i, 1, NULL), EINVAL);
 	assert_msg("can only carry a field offset");
-	/* An offset the 16-bit field cannot hold. */
+	/* Malformed pairings are errors even when the target lacks the field (no poison). */
+	i[0] = INSN(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 2, 0);
+	assert_err(apply(f, gone_t, gone, BPF_CORE_FIELD_BYTE_OFFSET, i, 1, NULL), EINVAL);
+	assert_msg("'s___g.gone': instruction code 0x15 cannot carry a CO-RE value");
+	ld_imm64(i, 0);
+	assert_err(apply(f, gone_t, gone, BPF_CORE_FIELD_BYTE_OFFSET, i, 1, NULL), EINVAL);
+	assert_int_equal(i[0].code, BPF_LD | BPF_IMM | BPF_DW);
+	assert_int_equal(ebpfc__core_poison_cnt(f->ctx), 0);
 	fx_free(f);
 }
 

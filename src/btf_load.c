@@ -37,11 +37,48 @@ static int sym_offset(const struct ebpfc__elf *elf, size_t shndx, const char *na
  * and their extern linkage, which no kernel accepts in loaded BTF, becomes
  * global: the loader provides the storage.
  */
+/* A 4-byte integer type of the BTF, 0 if it has none. */
+static __u32 find_int4(const struct ebpfc_btf *btf)
+{
+	const struct btf_type *t;
+	__u32 id, cnt = ebpfc_btf_type_cnt(btf);
+
+	for (id = ebpfc_btf_start_id(btf); id < cnt; id++)
+		if (ebpfc_btf_type_by_id(btf, id, &t) == 0 && ebpfc_btf_kind(t) == BTF_KIND_INT &&
+		    t->size == 4 && !(BTF_INT_ENCODING(ebpfc_btf_int_word(t)) & BTF_INT_BOOL))
+			return id;
+	return 0;
+}
+
+/* A VAR of at most 8 bytes anywhere in the BTF, to stand in for functions. */
+static __u32 donor_var(const struct ebpfc_btf *btf, __u32 *size)
+{
+	const struct btf_type *t;
+	__u32 id, cnt = ebpfc_btf_type_cnt(btf);
+
+	for (id = ebpfc_btf_start_id(btf); id < cnt; id++) {
+		if (ebpfc_btf_type_by_id(btf, id, &t) || ebpfc_btf_kind(t) != BTF_KIND_VAR)
+			continue;
+		if (ebpfc_btf_resolve_size(btf, t->type, size) == 0 && *size && *size <= 8)
+			return id;
+	}
+	return 0;
+}
+
+/*
+ * Extern sections (.kconfig, .ksyms) have no ELF section: the loader owns
+ * their layout. Variables are placed in order at their natural alignment,
+ * and their extern linkage, which no kernel accepts in loaded BTF, becomes
+ * global: the loader provides the storage. Functions (kfunc declarations)
+ * may not sit in a datasec at all, so their entries borrow a small variable
+ * of the object: only the kernel's checks see them.
+ */
 static int layout_extern_datasec(struct ebpfc_btf *btf, struct btf_type *t, const char *obj_name,
 				 const char *name)
 {
 	struct btf_var_secinfo *vs = (struct btf_var_secinfo *)(t + 1);
-	__u32 i, vlen = ebpfc_btf_vlen(t), align;
+	__u32 i, vlen = ebpfc_btf_vlen(t), align, dsize = 0, donor = 0, int4 = 0;
+	bool ksyms = !strcmp(name, ".ksyms");
 	__u64 off = 0;
 
 	for (i = 0; i < vlen; i++) {
@@ -56,8 +93,22 @@ static int layout_extern_datasec(struct ebpfc_btf *btf, struct btf_type *t, cons
 				align = 1;
 			if (v->linkage == BTF_VAR_GLOBAL_EXTERN)
 				v->linkage = BTF_VAR_GLOBAL_ALLOCATED;
+			/*
+			 * A kernel symbol's type may be `const void` or a kernel
+			 * struct the kernel's checks cannot size: it is a name for
+			 * the loader, so it becomes an int here.
+			 */
+			if (ksyms && (int4 || (int4 = find_int4(btf)))) {
+				((struct btf_type *)vt)->type = int4;
+				vs[i].size = 4;
+				align = 4;
+			}
 		} else {
-			align = 1;
+			if (!donor && !(donor = donor_var(btf, &dsize)))
+				return 0; /* nothing to borrow: the kernel will refuse the BTF */
+			vs[i].type = donor;
+			vs[i].size = dsize;
+			align = 8;
 		}
 		off = EBPFC__ROUND_UP(off, align);
 		vs[i].offset = (__u32)off;
@@ -110,6 +161,27 @@ static int fixup_datasec(struct ebpfc_btf *btf, const struct ebpfc__elf *elf, __
 	return 0;
 }
 
+/*
+ * A kfunc declaration: extern linkage becomes static, and its unnamed
+ * parameters (clang names none in declarations) take the function's own
+ * name, since the kernel insists every parameter of a function is named.
+ */
+static void unextern_func(struct ebpfc_btf *btf, struct btf_type *fn)
+{
+	const struct btf_type *proto;
+	struct btf_param *p;
+	__u32 i;
+
+	fn->info = (fn->info & ~0xffffu) | BTF_FUNC_STATIC;
+	if (ebpfc_btf_type_by_id(btf, fn->type, &proto) ||
+	    ebpfc_btf_kind(proto) != BTF_KIND_FUNC_PROTO)
+		return;
+	p = (struct btf_param *)(proto + 1);
+	for (i = 0; i < ebpfc_btf_vlen(proto); i++)
+		if (!p[i].name_off && p[i].type)
+			p[i].name_off = fn->name_off;
+}
+
 int ebpfc__btf_fixup_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
 			     const char *obj_name)
 {
@@ -130,6 +202,12 @@ int ebpfc__btf_fixup_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
 			if (err)
 				return err;
 		}
+		/*
+		 * Kernels refuse extern linkage for functions (kfunc
+		 * declarations): they are only names for the loader.
+		 */
+		if (ebpfc_btf_kind(t) == BTF_KIND_FUNC && ebpfc_btf_vlen(t) == BTF_FUNC_EXTERN)
+			unextern_func(btf, (struct btf_type *)t);
 	}
 	return 0;
 }

@@ -253,8 +253,6 @@ static int open_btf(struct ebpfc_object *obj)
 	}
 	snprintf(what, sizeof(what), "object '%s' .BTF", obj->name);
 	err = ebpfc__btf_open_mem(sec.data, sec.size, NULL, what, &obj->btf);
-	if (!err)
-		err = ebpfc__btf_fixup_object(obj->btf, obj->elf, obj->name);
 	if (err)
 		return err;
 	if (ebpfc__elf_section_by_name(obj->elf, ".BTF.ext", &ext) != 0) {
@@ -292,6 +290,11 @@ static int object_open(const void *data, size_t size, const char *path,
 		return ebpfc__err(ENOMEM, "object '%s': out of memory", name);
 	/* Before any failure: destroy closes it. */
 	obj->btf_fd = -1;
+	obj->kconfig_map = SIZE_MAX;
+	if (EBPFC__OPT(opts, kconfig, NULL) && !(obj->kconfig_text = strdup(opts->kconfig))) {
+		err = ebpfc__err(ENOMEM, "object '%s': out of memory", name);
+		goto fail;
+	}
 	obj->name = strdup(name);
 	obj->path = path ? strdup(path) : NULL;
 	obj->pin_root = strdup(EBPFC__OPT(opts, pin_root, NULL) ? opts->pin_root : "/sys/fs/bpf");
@@ -329,6 +332,19 @@ static int object_open(const void *data, size_t size, const char *path,
 	if (err)
 		goto fail;
 	err = ebpfc__obj_collect_maps(obj);
+	if (err)
+		goto fail;
+	/* Externs are told apart by their types as clang wrote them ... */
+	err = ebpfc__obj_collect_externs(obj);
+	if (err)
+		goto fail;
+	/* ... before the fixups rewrite what the kernel would refuse. */
+	if (obj->btf) {
+		err = ebpfc__btf_fixup_object(obj->btf, obj->elf, obj->name);
+		if (err)
+			goto fail;
+	}
+	err = ebpfc__obj_place_externs(obj);
 	if (err)
 		goto fail;
 	err = ebpfc__obj_collect_relos(obj);
@@ -394,6 +410,8 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 		free(obj->code[i].relos);
 	free(obj->progs);
 	free(obj->maps);
+	free(obj->externs);
+	free(obj->kconfig_text);
 	free(obj->code);
 	free(obj->funcs);
 	ebpfc__close(obj->btf_fd);
@@ -514,7 +532,7 @@ EBPFC_API int ebpfc_object_find_map(const struct ebpfc_object *obj, const char *
 static bool map_is_data(const struct ebpfc__obj_map *m)
 {
 	return m->kind == EBPFC__MAP_DATA || m->kind == EBPFC__MAP_RODATA ||
-	       m->kind == EBPFC__MAP_BSS;
+	       m->kind == EBPFC__MAP_BSS;	/* not .kconfig: externs are not variables to set */
 }
 
 /* Find a variable's map and place from the ELF symbol table. */

@@ -32,7 +32,7 @@ enum ebpfc__relo_kind {
 struct ebpfc__relo {
 	size_t insn;		/* instruction index in its section */
 	enum ebpfc__relo_kind kind;
-	size_t map;		/* MAP, DATA: index in obj->maps */
+	size_t map;		/* MAP, DATA: index in obj->maps; EXTERN: in obj->externs */
 	__u32 off;		/* DATA: byte offset in the map's value */
 	size_t target_sec;	/* CALL, FUNC: section of the target */
 	size_t target_insn;	/* CALL, FUNC: instruction index there */
@@ -64,6 +64,39 @@ enum ebpfc__map_kind {
 	EBPFC__MAP_DATA,	/* .data, .data.* */
 	EBPFC__MAP_RODATA,	/* .rodata, .rodata.* */
 	EBPFC__MAP_BSS,		/* .bss, .bss.* */
+	EBPFC__MAP_KCONFIG,	/* the values of .kconfig externs */
+};
+
+/* Read-only for programs and frozen after load. */
+static inline bool ebpfc__map_kind_readonly(enum ebpfc__map_kind k)
+{
+	return k == EBPFC__MAP_RODATA || k == EBPFC__MAP_KCONFIG;
+}
+
+/* An internal map holding the bytes of a data section or of externs. */
+static inline bool ebpfc__map_kind_data(enum ebpfc__map_kind k)
+{
+	return k == EBPFC__MAP_DATA || k == EBPFC__MAP_RODATA || k == EBPFC__MAP_BSS ||
+	       k == EBPFC__MAP_KCONFIG;
+}
+
+enum ebpfc__ext_kind {
+	EBPFC__EXT_KCONFIG,	/* extern ... __kconfig: a value in the .kconfig map */
+	EBPFC__EXT_KSYM,	/* extern ... __ksym variable: a kernel address or BTF id */
+	EBPFC__EXT_KFUNC,	/* extern function __ksym: a kernel function (kfunc) */
+};
+
+/* An undefined symbol the loader provides. */
+struct ebpfc__extern {
+	const char *name;
+	enum ebpfc__ext_kind kind;
+	__u32 btf_id;		/* its VAR or FUNC in the object's BTF */
+	__u32 off, size;	/* KCONFIG: its place in the .kconfig map */
+	bool weak;
+	bool typeless;		/* KSYM `extern const void x __ksym`: an address */
+	bool found;		/* resolved against the kernel (false: weak and absent) */
+	__u64 addr;		/* typeless KSYM */
+	__u32 kernel_btf_id;	/* typed KSYM, KFUNC */
 };
 
 /* An initial slot value of a prog array or map-in-map, from .rel.maps. */
@@ -138,6 +171,10 @@ struct ebpfc_object {
 	size_t prog_cnt;
 	struct ebpfc__obj_map **maps;
 	size_t map_cnt;
+	struct ebpfc__extern *externs;
+	size_t extern_cnt;
+	size_t kconfig_map;		/* index in maps, or SIZE_MAX */
+	char *kconfig_text;		/* opts.kconfig */
 	bool loaded;
 	bool load_tried;
 };
@@ -161,6 +198,14 @@ EBPFC__HIDDEN void ebpfc__obj_map_free(struct ebpfc__obj_map *m);
 /* Index of the map whose definition covers offset `off` of section `sec`. */
 EBPFC__HIDDEN int ebpfc__obj_map_at(const struct ebpfc_object *obj, size_t sec, __u64 off,
 				    size_t *idx);
+
+/* externs.c */
+EBPFC__HIDDEN int ebpfc__obj_collect_externs(struct ebpfc_object *obj);
+/* After the BTF fixups: .kconfig offsets and the map holding their values. */
+EBPFC__HIDDEN int ebpfc__obj_place_externs(struct ebpfc_object *obj);
+EBPFC__HIDDEN int ebpfc__obj_resolve_externs(struct ebpfc_object *obj);
+EBPFC__HIDDEN int ebpfc__obj_find_extern(const struct ebpfc_object *obj, const char *name,
+					 size_t *idx);
 
 /* reloc.c */
 EBPFC__HIDDEN int ebpfc__obj_collect_relos(struct ebpfc_object *obj);

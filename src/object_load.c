@@ -191,6 +191,9 @@ EBPFC_API int ebpfc_object_load(struct ebpfc_object *obj, const struct ebpfc_obj
 		if (err)
 			return err;
 	}
+	err = ebpfc__obj_resolve_externs(obj);
+	if (err)
+		return err;
 	err = ebpfc__obj_create_maps(obj);
 	if (err)
 		return err;

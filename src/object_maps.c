@@ -600,8 +600,7 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 		   .numa_node = m->numa_node, .map_extra = m->map_extra,
 		   .inner_map_fd = inner_fd > 0 ? inner_fd : 0);
 	char kname[16], *saved = NULL;
-	bool data = m->kind == EBPFC__MAP_DATA || m->kind == EBPFC__MAP_RODATA ||
-		    m->kind == EBPFC__MAP_BSS;
+	bool data = ebpfc__map_kind_data(m->kind);
 	__u32 sec_id;
 	int err;
 
@@ -673,7 +672,7 @@ static int fill_data_map(struct ebpfc_object *obj, struct ebpfc__obj_map *m)
 	if (err)
 		return ebpfc__err(err, "object '%s': map '%s': cannot set its initial contents: %s",
 				  obj->name, m->m.name, ebpfc_strerror(err));
-	if (m->kind == EBPFC__MAP_RODATA) {
+	if (ebpfc__map_kind_readonly(m->kind)) {
 		err = ebpfc_sys_map_freeze(m->m.fd);
 		if (err)
 			return ebpfc__err(err, "object '%s': map '%s': cannot freeze it: %s",
@@ -681,7 +680,7 @@ static int fill_data_map(struct ebpfc_object *obj, struct ebpfc__obj_map *m)
 	}
 	if (!(m->m.map_flags & BPF_F_MMAPABLE))
 		return 0;
-	prot = m->kind == EBPFC__MAP_RODATA ? PROT_READ : PROT_READ | PROT_WRITE;
+	prot = ebpfc__map_kind_readonly(m->kind) ? PROT_READ : PROT_READ | PROT_WRITE;
 	m->mmap_sz = EBPFC__ROUND_UP(m->data_sz, (size_t)page);
 	m->mmaped = mmap(NULL, m->mmap_sz, prot, MAP_SHARED, m->m.fd, 0);
 	if (m->mmaped == MAP_FAILED) {

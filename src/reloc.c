@@ -79,11 +79,26 @@ static int classify(struct ebpfc_object *obj, struct ebpfc__code_sec *cs,
 		return err;
 	r->sym = sym.name[0] ? sym.name : ebpfc__elf_section_name(obj->elf, sym.shndx);
 
-	if (sym.shndx == SHN_UNDEF || sym.shndx >= SHN_LORESERVE) {
-		/* Judged when a program using it is linked, so the others still load. */
+	if (sym.shndx == SHN_UNDEF) {
+		const struct ebpfc__extern *e;
+
+		if (ebpfc__obj_find_extern(obj, sym.name, &r->map))
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers "
+					  "to undefined symbol '%s'", obj->name, cs->name, r->insn,
+					  r->sym);
+		e = &obj->externs[r->map];
+		if (e->kind == EBPFC__EXT_KFUNC ? insn->code != (BPF_JMP | BPF_CALL)
+						: !is_ld_imm64(insn))
+			return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu uses "
+					  "extern '%s' but is not %s", obj->name, cs->name, r->insn,
+					  r->sym, e->kind == EBPFC__EXT_KFUNC ? "a call" : "an ld_imm64");
 		r->kind = EBPFC__RELO_EXTERN;
 		return 0;
 	}
+	if (sym.shndx >= SHN_LORESERVE)
+		return ebpfc__err(EINVAL, "object '%s': section '%s': instruction %zu refers to '%s' "
+				  "in special section %u", obj->name, cs->name, r->insn, r->sym,
+				  sym.shndx);
 
 	if (ebpfc__obj_code_by_sec(obj, sym.shndx, &tcode) == 0) {
 		/* A call or a function pointer into code. */
@@ -180,6 +195,48 @@ int ebpfc__obj_collect_relos(struct ebpfc_object *obj)
 			cs->relo_cnt++;
 		}
 		qsort(cs->relos, cs->relo_cnt, sizeof(*cs->relos), relo_cmp);
+	}
+	return 0;
+}
+
+/* Patch an instruction that uses an extern with what the kernel gave it. */
+static int link_extern(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+		       const struct ebpfc__extern *e, struct bpf_insn *insn, size_t avail)
+{
+	if (e->kind != EBPFC__EXT_KFUNC && avail < 2)
+		return ebpfc__err(EINVAL, "program '%s': ld_imm64 of extern '%s' is cut in half",
+				  prog->p.name, e->name);
+	if (!e->found && !e->weak)
+		return ebpfc__err(ENOENT, "program '%s': extern %s '%s' (__ksym) is not in %s",
+				  prog->p.name, e->kind == EBPFC__EXT_KFUNC ? "function" : "variable",
+				  e->name,
+				  e->typeless ? "/proc/kallsyms (are kernel addresses hidden by "
+						"kernel.kptr_restrict?)"
+				  : obj->btf_path ? obj->btf_path : "the kernel's BTF");
+	switch (e->kind) {
+	case EBPFC__EXT_KCONFIG:
+		insn->src_reg = BPF_PSEUDO_MAP_VALUE;
+		insn->imm = obj->maps[obj->kconfig_map]->m.fd;
+		insn[1].imm = e->off;
+		break;
+	case EBPFC__EXT_KSYM:
+		if (e->typeless || !e->found) {
+			/* A plain 64-bit constant: the address, or 0 for a weak absent one. */
+			insn->src_reg = 0;
+			insn->imm = (__s32)(__u32)e->addr;
+			insn[1].imm = (__s32)(__u32)(e->addr >> 32);
+		} else {
+			insn->src_reg = BPF_PSEUDO_BTF_ID;
+			insn->imm = (__s32)e->kernel_btf_id;
+			insn[1].imm = 0;
+		}
+		break;
+	case EBPFC__EXT_KFUNC:
+		/* id 0 (a weak kfunc the kernel lacks) is refused only if reached. */
+		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
+		insn->imm = e->found ? (__s32)e->kernel_btf_id : 0;
+		insn->off = 0;
+		break;
 	}
 	return 0;
 }
@@ -468,12 +525,11 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 			if (!r)
 				continue;
 			if (r->kind == EBPFC__RELO_EXTERN) {
-				err = ebpfc__err(EOPNOTSUPP,
-						 "program '%s': instruction %zu of '%s' uses extern '%s'; "
-						 "this version of ebpfc resolves no externs (.kconfig, "
-						 ".ksyms, kfuncs)",
-						 prog->p.name, i, f->name, r->sym);
-				goto out;
+				err = link_extern(obj, prog, &obj->externs[r->map], insn,
+						  f->cnt - i);
+				if (err)
+					goto out;
+				continue;
 			}
 			if (i + 1 >= f->cnt) {
 				err = ebpfc__err(EINVAL, "program '%s': ld_imm64 at the end of '%s' is "

@@ -917,12 +917,13 @@ int ebpfc__gunzip(const void *in, size_t in_len, void **out, size_t *out_len, si
 	*out = NULL;
 	if (!in || in_len == 0)
 		return ebpfc__err(EINVAL, "gzip data: empty input");
-	/* The last member's ISIZE is usually the whole size; only a hint,
-	 * and never more than DEFLATE's best ratio (about 1032:1) allows. */
+	/* The last member's ISIZE is usually the whole size. It is only a
+	 * hint, from the input's last bytes: taken up to a 32:1 ratio, past
+	 * which the buffer grows as the data proves it needs to. */
 	if (in_len >= 18) {
 		size_t isize = le32(b + in_len - 4);
 
-		guess = in_len < SIZE_MAX / 1040 ? in_len * 1040 : SIZE_MAX / 2;
+		guess = in_len < SIZE_MAX / 64 ? in_len * 32 : SIZE_MAX / 2;
 		if (isize < guess)
 			guess = isize;
 	}

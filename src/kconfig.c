@@ -399,40 +399,50 @@ int ebpfc__kconfig_parse(const char *text, size_t len, const char *source, uint3
 	return parse_owned(copy, len, source, kernel_version, kc);
 }
 
-/* Re-prefix the current message with where it came from. */
-static int reprefix(int err, const char *prefix)
+int ebpfc__kconfig_load_files(const char *path, const char *gz_path, uint32_t kernel_version,
+			      struct ebpfc__kconfig **kc)
 {
-	char msg[512];
+	char first[256], second[256];
+	size_t len, gz_len;
+	char *text, *gz;
+	void *out;
+	int err, err2;
 
-	ebpfc__strlcpy(msg, ebpfc_errmsg(), sizeof(msg));
-	return ebpfc__err(err, "%s: %s", prefix, msg);
-}
+	*kc = NULL;
+	err = ebpfc__read_file(path, &text, &len);
+	if (!err) {
+		if (len > KCONFIG_MAX_TEXT) {
+			free(text);
+			return ebpfc__err(EFBIG, "%s: %zu bytes is more than a kernel config can be",
+					  path, len);
+		}
+		return parse_owned(text, len, path, kernel_version, kc);
+	}
+	ebpfc__strlcpy(first, ebpfc_errmsg(), sizeof(first));
 
-static int load_gz(const char *path, uint32_t kver, struct ebpfc__kconfig **kc)
-{
-	char *gz;
-	void *text;
-	size_t gz_len, len;
-	int err;
-
-	err = ebpfc__read_file(path, &gz, &gz_len);
-	if (err)
-		return err;
-	err = ebpfc__gunzip(gz, gz_len, &text, &len, KCONFIG_MAX_TEXT);
+	err2 = ebpfc__read_file(gz_path, &gz, &gz_len);
+	if (err2) {
+		ebpfc__strlcpy(second, ebpfc_errmsg(), sizeof(second));
+		return ebpfc__err(err != -ENOENT ? err : err2,
+				  "no kernel config: %s; %s (kernel built without "
+				  "CONFIG_IKCONFIG_PROC?); pass the config text in "
+				  "ebpfc_object_open_opts.kconfig", first, second);
+	}
+	err2 = ebpfc__gunzip(gz, gz_len, &out, &len, KCONFIG_MAX_TEXT);
 	free(gz);
-	if (err)
-		return reprefix(err, path);
-	return parse_owned(text, len, path, kver, kc);
+	if (err2) {
+		ebpfc__strlcpy(second, ebpfc_errmsg(), sizeof(second));
+		return ebpfc__err(err2, "%s: %s", gz_path, second);
+	}
+	ebpfc__err_clear();	/* the first file's absence is not news */
+	return parse_owned(out, len, gz_path, kernel_version, kc);
 }
 
 int ebpfc__kconfig_load(const char *override_text, struct ebpfc__kconfig **kc)
 {
-	char path[sizeof(((struct utsname *)0)->release) + 16], first[256], second[256];
-	struct utsname u;
+	char path[sizeof(((struct utsname *)0)->release) + 16];
 	uint32_t kver = ebpfc__kernel_version();
-	size_t len;
-	char *text;
-	int err, err2;
+	struct utsname u;
 
 	*kc = NULL;
 	if (override_text)
@@ -441,26 +451,7 @@ int ebpfc__kconfig_load(const char *override_text, struct ebpfc__kconfig **kc)
 	if (uname(&u))
 		return ebpfc__err(errno, "uname: %s", ebpfc_strerror(errno));
 	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
-	err = ebpfc__read_file(path, &text, &len);
-	if (!err) {
-		if (len > KCONFIG_MAX_TEXT) {
-			free(text);
-			return ebpfc__err(EFBIG, "%s: %zu bytes is more than a kernel config can be",
-					  path, len);
-		}
-		return parse_owned(text, len, path, kver, kc);
-	}
-	ebpfc__strlcpy(first, ebpfc_errmsg(), sizeof(first));
-
-	err2 = load_gz("/proc/config.gz", kver, kc);
-	if (!err2)
-		ebpfc__err_clear();	/* the /boot miss is not news */
-	if (err2 != -ENOENT)
-		return err2;
-	ebpfc__strlcpy(second, ebpfc_errmsg(), sizeof(second));
-	return ebpfc__err(err == -ENOENT ? err2 : err,
-			  "no kernel config: %s; %s (kernel built without CONFIG_IKCONFIG_PROC?); "
-			  "pass the config text in ebpfc_object_open_opts.kconfig", first, second);
+	return ebpfc__kconfig_load_files(path, "/proc/config.gz", kver, kc);
 }
 
 void ebpfc__kconfig_free(struct ebpfc__kconfig *kc)
@@ -610,7 +601,7 @@ int ebpfc__kconfig_fill(const struct ebpfc__kconfig *kc, const char *name,
 			enum ebpfc__kconfig_type type, bool weak, void *dst, size_t size)
 {
 	char tbuf[48], vbuf[64];
-	const char *tn = type_name(type, size, tbuf, sizeof(tbuf));
+	const char *tn;
 	const struct kc_ent *e;
 	bool int_size = size == 1 || size == 2 || size == 4 || size == 8;
 
@@ -646,7 +637,6 @@ int ebpfc__kconfig_fill(const struct ebpfc__kconfig *kc, const char *name,
 				  "declare it __weak to read it as zero", name,
 				  kc ? kc->source : "none loaded");
 	}
-	value_text(e, vbuf, sizeof(vbuf));
 
 	switch (type) {
 	case EBPFC__KCONFIG_T_BOOL:
@@ -671,7 +661,8 @@ int ebpfc__kconfig_fill(const struct ebpfc__kconfig *kc, const char *name,
 			goto bad_kind;
 		if (e->str_len >= size)
 			return ebpfc__err(ERANGE, "kconfig extern '%s': string %s of %u bytes and "
-					  "its NUL do not fit in char[%zu]", name, vbuf,
+					  "its NUL do not fit in char[%zu]", name,
+					  value_text(e, vbuf, sizeof(vbuf)),
 					  e->str_len, size);
 		memset(dst, 0, size);
 		memcpy(dst, e->v.str, e->str_len);
@@ -700,6 +691,8 @@ int ebpfc__kconfig_fill(const struct ebpfc__kconfig *kc, const char *name,
 			goto bad_kind;
 		}
 		if (!fits) {
+			tn = type_name(type, size, tbuf, sizeof(tbuf));
+			value_text(e, vbuf, sizeof(vbuf));
 			if (type == EBPFC__KCONFIG_T_INT)
 				return ebpfc__err(ERANGE, "kconfig extern '%s': value %s does not "
 						  "fit in a %s (%lld..%lld)", name, vbuf, tn,
@@ -712,11 +705,14 @@ int ebpfc__kconfig_fill(const struct ebpfc__kconfig *kc, const char *name,
 	}
 	}
 bad_kind:
+	tn = type_name(type, size, tbuf, sizeof(tbuf));
+	value_text(e, vbuf, sizeof(vbuf));
 	return ebpfc__err(EINVAL, "kconfig extern '%s': value %s is %s, which does not go into "
 			  "a %s", name, vbuf,
 			  e->kind == EBPFC__KCONFIG_TRISTATE ? "a tristate (y/m/n)"
 			  : e->kind == EBPFC__KCONFIG_STRING ? "a string"
 							      : "a number", tn);
 bad_size:
+	tn = type_name(type, size, tbuf, sizeof(tbuf));
 	return ebpfc__err(EINVAL, "kconfig extern '%s': a %s cannot be %zu bytes", name, tn, size);
 }

@@ -51,6 +51,14 @@ struct ebpfc__kconfig_value {
 EBPFC__HIDDEN int ebpfc__kconfig_load(const char *override_text, struct ebpfc__kconfig **kc);
 
 /*
+ * What ebpfc__kconfig_load() does without an override, from given files:
+ * the text at path, else the gzip file at gz_path (either may be
+ * missing; both missing is -ENOENT naming both).
+ */
+EBPFC__HIDDEN int ebpfc__kconfig_load_files(const char *path, const char *gz_path,
+					    uint32_t kernel_version, struct ebpfc__kconfig **kc);
+
+/*
  * Parse len bytes of config text (copied; need not be NUL-terminated).
  * `source` names it in messages. kernel_version is what
  * LINUX_KERNEL_VERSION reads as; 0 leaves that entry out.

@@ -686,6 +686,98 @@ static void test_load_override(void **state)
 	ebpfc__kconfig_free(kc);
 }
 
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A gzip file of text in one stored block (text under 64 KiB). */
+static unsigned char *gzip_stored(const char *text, size_t *len)
+{
+	size_t n = strlen(text);
+	unsigned char *g = malloc(n + 23);
+	uint32_t crc = ebpfc__crc32(0, text, n);
+	int i;
+
+	assert_non_null(g);
+	memcpy(g, "\x1f\x8b\x08\0\0\0\0\0\0\x03\x01", 11);
+	g[11] = (unsigned char)n, g[12] = (unsigned char)(n >> 8);
+	g[13] = (unsigned char)~n, g[14] = (unsigned char)(~n >> 8);
+	memcpy(g + 15, text, n);
+	for (i = 0; i < 4; i++) {
+		g[15 + n + i] = (unsigned char)(crc >> (8 * i));
+		g[19 + n + i] = (unsigned char)(n >> (8 * i));
+	}
+	*len = n + 23;
+	return g;
+}
+
+/* The /boot-then-/proc/config.gz logic, on files made here. */
+static void test_load_files(void **state)
+{
+	char dir[] = "/tmp/ebpfc-test-kconfig-XXXXXX", plain[96], gz[96], none[96], bad[96];
+	struct ebpfc__kconfig *kc;
+	unsigned char *g, *copy;
+	size_t gl;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(plain, sizeof(plain), "%s/config-6.1.0", dir);
+	snprintf(gz, sizeof(gz), "%s/config.gz", dir);
+	snprintf(none, sizeof(none), "%s/missing", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.gz", dir);
+	write_file(plain, fixture_kconfig_text, strlen(fixture_kconfig_text));
+	write_file(gz, fixture_kconfig_gz, fixture_kconfig_gz_len);
+
+	/* The plain file first. */
+	assert_int_equal(ebpfc__kconfig_load_files(plain, gz, KVER(6, 1, 0), &kc), 0);
+	check_fixture(kc);
+	ebpfc__kconfig_free(kc);
+	/* Without it, the gzipped one, with no stale message left behind. */
+	assert_int_equal(ebpfc__kconfig_load_files(none, gz, KVER(6, 1, 0), &kc), 0);
+	check_fixture(kc);
+	assert_string_equal(ebpfc_errmsg(), "");
+	ebpfc__kconfig_free(kc);
+	/* Neither: -ENOENT naming both. */
+	kc = (void *)1;
+	EXPECT_FAIL(ebpfc__kconfig_load_files(none, none, 0, &kc), -ENOENT, "no kernel config: ");
+	assert_null(kc);
+	assert_non_null(strstr(ebpfc_errmsg(), none));
+	assert_non_null(strstr(ebpfc_errmsg(), "CONFIG_IKCONFIG_PROC"));
+	assert_non_null(strstr(ebpfc_errmsg(), "ebpfc_object_open_opts.kconfig"));
+	/* A first path that exists but cannot be read: its error wins. */
+	EXPECT_FAIL(ebpfc__kconfig_load_files(dir, none, 0, &kc), -EISDIR, "no kernel config");
+	/* A corrupt config.gz is not a missing one. */
+	copy = malloc(fixture_kconfig_gz_len);
+	memcpy(copy, fixture_kconfig_gz, fixture_kconfig_gz_len);
+	copy[fixture_kconfig_gz_len - 8] ^= 1;	/* the CRC */
+	write_file(bad, copy, fixture_kconfig_gz_len);
+	EXPECT_FAIL(ebpfc__kconfig_load_files(none, bad, 0, &kc), -EINVAL, "CRC-32 mismatch");
+	assert_non_null(strstr(ebpfc_errmsg(), bad));
+	write_file(bad, copy, 30);
+	EXPECT_FAIL(ebpfc__kconfig_load_files(none, bad, 0, &kc), -EINVAL, "truncated");
+	free(copy);
+	/* A malformed line inside config.gz names the file and line. */
+	g = gzip_stored("CONFIG_A=y\nCONFIG_B=yes\n", &gl);
+	write_file(bad, g, gl);
+	EXPECT_FAIL(ebpfc__kconfig_load_files(none, bad, 0, &kc), -EINVAL, "bad.gz: line 2: ");
+	free(g);
+	g = gzip_stored("CONFIG_A=y\n# CONFIG_B is not set\n", &gl);
+	write_file(bad, g, gl);
+	assert_int_equal(ebpfc__kconfig_load_files(none, bad, 0, &kc), 0);
+	assert_int_equal(ebpfc__kconfig_count(kc), 2);
+	expect_tri(kc, "CONFIG_B", 'n');
+	ebpfc__kconfig_free(kc);
+	free(g);
+
+	unlink(plain), unlink(gz), unlink(bad);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* This host's config: /boot/config-$(uname -r) or /proc/config.gz. */
 static void test_load_host(void **state)
 {
@@ -812,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_fill_missing_and_weak),
 		cmocka_unit_test(test_kernel_version),
 		cmocka_unit_test(test_load_override),
+		cmocka_unit_test(test_load_files),
 		cmocka_unit_test(test_load_host),
 		cmocka_unit_test(test_debian_configs),
 	};

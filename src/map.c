@@ -577,7 +577,8 @@ EBPFC_API int ebpfc_map_freeze(const struct ebpfc_map *map)
 	err = ebpfc_sys_map_freeze(map->fd);
 	if (err)
 		return ebpfc__err(err, "map '%s': freeze: %s", map->name,
-				  err == -EBUSY   ? "the map is memory-mapped writable (EBUSY)"
+				  err == -EBUSY   ? "the map is already frozen, or "
+						    "memory-mapped writable (EBUSY)"
 				  : err == -EPERM ? "the map is already frozen, or this fd is "
 						    "read-only (EPERM)"
 						  : ebpfc_strerror(err));

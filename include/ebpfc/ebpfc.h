@@ -12,5 +12,7 @@
 #include <ebpfc/probe.h>
 #include <ebpfc/btf.h>
 #include <ebpfc/object.h>
+#include <ebpfc/link.h>
+#include <ebpfc/ringbuf.h>
 
 #endif /* EBPFC_EBPFC_H */

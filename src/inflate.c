@@ -493,12 +493,8 @@ static int dynamic_tables(struct inflater *s)
 
 		if (s->bitcnt < 16)
 			refill(s);
+		/* Complete and no longer than the root: the table has every code. */
 		e = s->clen.fast[s->bitbuf & ((1u << CLEN_ROOT) - 1)];
-		if (!E_LEN(e))
-			e = huff_slow(&s->clen, s->bitbuf);
-		if (!e)
-			return s->bitcnt < s->padbits + CLEN_ROOT ? truncated(s)
-								  : corrupt(s, "invalid code-length code");
 		s->bitbuf >>= E_LEN(e);
 		s->bitcnt -= E_LEN(e);
 		if (s->bitcnt < s->padbits)

@@ -870,6 +870,23 @@ static void test_dynamic_by_hand(void **state)
 	assert_int_equal(out_len, 0);
 	free(out);
 
+	/* The smallest code: end-of-block alone, one bit ("0"); "1" is no code. */
+	memset(w, 0, sizeof(*w));
+	memset(lens, 0, sizeof(lens));
+	lens[256] = 1;
+	put_dyn_header(w, 0, 257, 1, lens);
+	put_code(w, 0, 1);
+	put_dyn_header(w, 1, 257, 1, lens);
+	put_code(w, 0, 1);
+	assert_int_equal(raw(w, &out, &out_len), 0);
+	assert_int_equal(out_len, 0);
+	free(out);
+	w->bits--;
+	put_code(w, 1, 1);
+	put(w, 0, 32);
+	EXPECT_FAIL(raw(w, &out, &out_len), -EINVAL, "block 2, input byte");
+	EXPECT_FAIL(raw(w, &out, &out_len), -EINVAL, "invalid literal/length code");
+
 	/* Over-subscribed: 256 codes of 8 bits plus end-of-block. */
 	memset(w, 0, sizeof(*w));
 	memset(lens, 0, sizeof(lens));

@@ -8,7 +8,7 @@
  * ("CONFIG_BPF_SYSCALL"). Besides the CONFIG_ options there is one
  * synthetic entry, LINUX_KERNEL_VERSION. The other LINUX_HAS_* externs
  * libbpf knows (LINUX_HAS_BPF_COOKIE, LINUX_HAS_SYSCALL_WRAPPER) are
- * feature probes, not config: the loader answers them (probe.c) and this
+ * feature probes, not config: the loader answers them (externs.c) and this
  * file reports them missing.
  */
 #ifndef EBPFC_KCONFIG_H

@@ -20,6 +20,7 @@
 #include <ebpfc/sys.h>
 #include "attr.h"
 #include "internal.h"
+#include "kconfig.h"
 #include "map_int.h"
 
 /* ---- a tiny BTF blob builder, enough for one type of each kind ------------------ */
@@ -206,22 +207,12 @@ EBPFC_API int ebpfc_probe_btf_kind(__u32 kind)
 
 /* ---- programs and helpers -------------------------------------------------------- */
 
-static __u32 kernel_version_code(void)
-{
-	struct utsname u;
-	unsigned a = 0, b = 0, c = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
-		return 0;
-	return (a << 16) | (b << 8) | (c > 255 ? 255 : c);
-}
-
 /* What a minimal program of each type needs to be loadable at all. */
 static void prog_probe_opts(__u32 type, struct ebpfc_prog_load_opts *o)
 {
 	switch (type) {
 	case BPF_PROG_TYPE_KPROBE:
-		o->kern_version = kernel_version_code();
+		o->kern_version = ebpfc__kernel_version();
 		break;
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
 		o->expected_attach_type = BPF_CGROUP_INET4_CONNECT;

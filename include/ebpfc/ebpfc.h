@@ -14,5 +14,6 @@
 #include <ebpfc/object.h>
 #include <ebpfc/link.h>
 #include <ebpfc/ringbuf.h>
+#include <ebpfc/perfbuf.h>
 
 #endif /* EBPFC_EBPFC_H */

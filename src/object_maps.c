@@ -604,6 +604,19 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 	__u32 sec_id;
 	int err;
 
+	/* As libbpf does: a perf event array sized 0 gets one slot per possible CPU. */
+	if (m->m.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->m.max_entries) {
+		char msg[512];
+
+		err = ebpfc__num_possible_cpus();
+		if (err < 0) {
+			ebpfc__strlcpy(msg, ebpfc_errmsg(), sizeof(msg));
+			return ebpfc__err(err, "object '%s': map '%s': sizing a perf event array: %s",
+					  obj->name, m->m.name, msg);
+		}
+		m->m.max_entries = (__u32)err;
+	}
+
 	/* Typed keys and values where the object's BTF made it into the kernel. */
 	if (obj->btf_fd >= 0) {
 		o.btf_fd = obj->btf_fd;
@@ -632,8 +645,11 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 	} else {
 		err = ebpfc__map_create_fd(&m->m, &o);
 	}
-	if (err == -EINVAL && o.btf_fd) {
-		/* Some map types refuse BTF on some kernels: BTF is a nicety here. */
+	if (err && err != -EPERM && o.btf_fd) {
+		/*
+		 * Some map types refuse BTF (EINVAL), or refuse it with ENOTSUPP
+		 * (cgroup_array, perf_event_array...): BTF is a nicety here.
+		 */
 		ebpfc__log(obj->log_fn, obj->log_user, EBPFC_LOG_INFO,
 			   "object '%s': map '%s': created without BTF types (%s)", obj->name,
 			   m->m.name, ebpfc_errmsg());

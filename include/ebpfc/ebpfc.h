@@ -11,6 +11,7 @@
 #include <ebpfc/prog.h>
 #include <ebpfc/probe.h>
 #include <ebpfc/btf.h>
+#include <ebpfc/btf_dump.h>
 #include <ebpfc/object.h>
 #include <ebpfc/link.h>
 #include <ebpfc/ringbuf.h>

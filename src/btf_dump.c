@@ -733,11 +733,6 @@ static bool next_is_ptr(const struct ebpfc_btf_dump *d, uint32_t id)
 	return false;
 }
 
-static const char *qual_word(unsigned int kind)
-{
-	return kind == BTF_KIND_CONST ? "const" : kind == BTF_KIND_VOLATILE ? "volatile" : "restrict";
-}
-
 static void put_int_name(struct sb *out, const struct btf_type *t, const char *name)
 {
 	uint32_t enc = BTF_INT_ENCODING(ebpfc_btf_int_word(t));
@@ -850,12 +845,13 @@ static void put_decl(struct ebpfc_btf_dump *d, struct sb *out, uint32_t id, cons
 {
 	struct sb D = { 0 }, tags = { 0 };
 	bool strip = flags & SP_STRIP;
-	unsigned int quals = 0;
+	unsigned int quals = 0;	/* for the base type, or for the elements of an array */
+	unsigned int pquals = 0;	/* for the next pointer */
 
 	sb_puts(&D, declarator);
 	if (flags & SP_CONST) {
 		if (next_is_ptr(d, id))
-			sb_prepend(&D, *D.s ? "const " : "const");
+			pquals |= Q_CONST;
 		else
 			quals |= Q_CONST;
 	}
@@ -877,16 +873,10 @@ static void put_decl(struct ebpfc_btf_dump *d, struct sb *out, uint32_t id, cons
 		case BTF_KIND_RESTRICT:
 			if (strip)
 				break;
-			if (next_is_ptr(d, t->type)) {
-				/* Qualifies the pointer: "*const p". */
-				char w[16];
-
-				snprintf(w, sizeof(w), D.len ? "%s " : "%s", qual_word(kind));
-				sb_prepend(&D, w);
-			} else {
-				quals |= kind == BTF_KIND_CONST ? Q_CONST :
-					 kind == BTF_KIND_VOLATILE ? Q_VOLATILE : Q_RESTRICT;
-			}
+			/* Before a pointer it qualifies the pointer: "*const p". */
+			*(next_is_ptr(d, t->type) ? &pquals : &quals) |=
+				kind == BTF_KIND_CONST ? Q_CONST :
+				kind == BTF_KIND_VOLATILE ? Q_VOLATILE : Q_RESTRICT;
 			break;
 		case BTF_KIND_TYPE_TAG: {
 			struct sb w = { 0 };
@@ -906,6 +896,15 @@ static void put_decl(struct ebpfc_btf_dump *d, struct sb *out, uint32_t id, cons
 			break;
 		}
 		case BTF_KIND_PTR:
+			/* Qualifiers of an array land on its elements: here, a pointer. */
+			pquals |= quals;
+			if (pquals & Q_RESTRICT)
+				sb_prepend(&D, D.len ? "restrict " : "restrict");
+			if (pquals & Q_VOLATILE)
+				sb_prepend(&D, D.len ? "volatile " : "volatile");
+			if (pquals & Q_CONST)
+				sb_prepend(&D, D.len ? "const " : "const");
+			quals = pquals = 0;
 			sb_prepend(&D, "*");
 			strip = false;
 			break;
@@ -1570,7 +1569,7 @@ EBPFC_API int ebpfc_btf_dump_c(const struct ebpfc_btf *btf, const struct ebpfc_b
 		sb_puts(&head, "\n\n");
 	}
 	if (core)
-		sb_puts(&head, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+		sb_puts(&head, "#if !defined(BPF_NO_PRESERVE_ACCESS_INDEX) && defined(__clang__) && defined(__bpf__)\n"
 			       "#pragma clang attribute push (__attribute__((preserve_access_index)), "
 			       "apply_to = record)\n#endif\n\n");
 	if (head.oom) {
@@ -1614,8 +1613,8 @@ EBPFC_API int ebpfc_btf_dump_c(const struct ebpfc_btf *btf, const struct ebpfc_b
 
 	head.len = 0;
 	if (core)
-		sb_puts(&head, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n"
-			       "#endif\n\n");
+		sb_puts(&head, "#if !defined(BPF_NO_PRESERVE_ACCESS_INDEX) && defined(__clang__) && defined(__bpf__)\n"
+			       "#pragma clang attribute pop\n#endif\n\n");
 	if (*guard) {
 		sb_puts(&head, "#endif /* ");
 		put_ident(&head, guard);

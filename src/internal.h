@@ -80,6 +80,13 @@ EBPFC__HIDDEN void ebpfc__memlock_autoraise(void);
  */
 EBPFC__HIDDEN bool ebpfc__fd_is_bpf(int fd, const char *kind);
 
+/*
+ * Pin fd at path / remove a pin, with a message naming the thing ("map",
+ * "program", "link") and its name, and a hint for the usual mistakes.
+ */
+EBPFC__HIDDEN int ebpfc__pin_fd(int fd, const char *path, const char *what, const char *name);
+EBPFC__HIDDEN int ebpfc__unpin(const char *path, const char *what, const char *name);
+
 /* A close() that preserves errno and ignores negative fds. */
 EBPFC__HIDDEN void ebpfc__close(int fd);
 

@@ -587,25 +587,12 @@ EBPFC_API int ebpfc_map_freeze(const struct ebpfc_map *map)
 
 EBPFC_API int ebpfc_map_pin(const struct ebpfc_map *map, const char *path)
 {
-	int err;
-
 	if (map->fd < 0)
 		return ebpfc__err(EBADF, "map '%s': cannot pin it before it exists", map->name);
-	err = ebpfc_sys_obj_pin(map->fd, path);
-	if (err)
-		return ebpfc__err(err, "map '%s': cannot pin at %s: %s%s", map->name, path,
-				  ebpfc_strerror(err),
-				  err == -EEXIST ? " (something is pinned there already)"
-				  : err == -EPERM || err == -EINVAL
-					  ? " (is the directory on a bpffs mount, e.g. /sys/fs/bpf?)"
-					  : "");
-	return 0;
+	return ebpfc__pin_fd(map->fd, path, "map", map->name);
 }
 
 EBPFC_API int ebpfc_map_unpin(const struct ebpfc_map *map, const char *path)
 {
-	if (unlink(path) != 0)
-		return ebpfc__err(errno, "map '%s': cannot unpin %s: %s", map->name, path,
-				  ebpfc_strerror(errno));
-	return 0;
+	return ebpfc__unpin(path, "map", map->name);
 }

@@ -477,28 +477,15 @@ EBPFC_API int ebpfc_prog_test_run(const struct ebpfc_prog *prog, struct ebpfc_te
 
 EBPFC_API int ebpfc_prog_pin(const struct ebpfc_prog *prog, const char *path)
 {
-	int err;
-
 	if (prog->fd < 0)
 		return ebpfc__err(EBADF, "program '%s': cannot pin it before it is loaded",
 				  prog->name);
-	err = ebpfc_sys_obj_pin(prog->fd, path);
-	if (err)
-		return ebpfc__err(err, "program '%s': cannot pin at %s: %s%s", prog->name, path,
-				  ebpfc_strerror(err),
-				  err == -EEXIST ? " (something is pinned there already)"
-				  : err == -EPERM || err == -EINVAL
-					  ? " (is the directory on a bpffs mount, e.g. /sys/fs/bpf?)"
-					  : "");
-	return 0;
+	return ebpfc__pin_fd(prog->fd, path, "program", prog->name);
 }
 
 EBPFC_API int ebpfc_prog_unpin(const struct ebpfc_prog *prog, const char *path)
 {
-	if (unlink(path) != 0)
-		return ebpfc__err(errno, "program '%s': cannot unpin %s: %s", prog->name, path,
-				  ebpfc_strerror(errno));
-	return 0;
+	return ebpfc__unpin(path, "program", prog->name);
 }
 
 EBPFC_API int ebpfc_prog_info(const struct ebpfc_prog *prog, struct ebpfc_prog_info *out)

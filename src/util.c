@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ebpfc/sys.h>
 #include "internal.h"
 
 int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
@@ -119,4 +120,26 @@ bool ebpfc__fd_is_bpf(int fd, const char *kind)
 		return true;
 	link[n] = '\0';
 	return strncmp(link, "anon_inode:", 11) == 0 && strcmp(link + 11, kind) == 0;
+}
+
+int ebpfc__pin_fd(int fd, const char *path, const char *what, const char *name)
+{
+	int err = ebpfc_sys_obj_pin(fd, path);
+
+	if (err)
+		return ebpfc__err(err, "%s '%s': cannot pin at %s: %s%s", what, name, path,
+				  ebpfc_strerror(err),
+				  err == -EEXIST ? " (something is pinned there already)"
+				  : err == -EPERM || err == -EINVAL
+					  ? " (is the directory on a bpffs mount, e.g. /sys/fs/bpf?)"
+					  : "");
+	return 0;
+}
+
+int ebpfc__unpin(const char *path, const char *what, const char *name)
+{
+	if (unlink(path) != 0)
+		return ebpfc__err(errno, "%s '%s': cannot unpin %s: %s", what, name, path,
+				  ebpfc_strerror(errno));
+	return 0;
 }

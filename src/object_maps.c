@@ -594,12 +594,38 @@ static void data_map_kernel_name(const struct ebpfc_object *obj, const struct eb
 	out[o] = '\0';
 }
 
+/*
+ * Create the kernel map. A global data map (kname: its kernel name) is
+ * asked to be mmapable first, so that globals are shared live, and made
+ * without that on kernels that refuse it.
+ */
+static int create_kernel_map(struct ebpfc__obj_map *m, struct ebpfc_map_create_opts *o,
+			     char *kname)
+{
+	char *saved = m->m.name;
+	int err;
+
+	if (!kname)
+		return ebpfc__map_create_fd(&m->m, o);
+	m->m.name = kname;
+	o->map_flags |= BPF_F_MMAPABLE;
+	err = ebpfc__map_create_fd(&m->m, o);
+	if (err == -EINVAL) {
+		o->map_flags &= ~BPF_F_MMAPABLE;
+		err = ebpfc__map_create_fd(&m->m, o);
+	}
+	m->m.name = saved;
+	if (!err)
+		m->m.map_flags = o->map_flags;
+	return err;
+}
+
 static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int inner_fd)
 {
 	EBPFC_OPTS(ebpfc_map_create_opts, o, .map_flags = m->m.map_flags,
 		   .numa_node = m->numa_node, .map_extra = m->map_extra,
 		   .inner_map_fd = inner_fd > 0 ? inner_fd : 0);
-	char kname[16], *saved = NULL;
+	char kname[16];
 	bool data = ebpfc__map_kind_data(m->kind);
 	__u32 sec_id;
 	int err;
@@ -628,23 +654,9 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 			o.btf_fd = 0;
 	}
 
-	if (data) {
+	if (data)
 		data_map_kernel_name(obj, m, kname, sizeof(kname));
-		saved = m->m.name;
-		m->m.name = kname;
-		/* mmapable where the kernel allows, so globals are shared live. */
-		o.map_flags |= BPF_F_MMAPABLE;
-		err = ebpfc__map_create_fd(&m->m, &o);
-		if (err == -EINVAL) {
-			o.map_flags &= ~BPF_F_MMAPABLE;
-			err = ebpfc__map_create_fd(&m->m, &o);
-		}
-		m->m.name = saved;
-		if (!err)
-			m->m.map_flags = o.map_flags;
-	} else {
-		err = ebpfc__map_create_fd(&m->m, &o);
-	}
+	err = create_kernel_map(m, &o, data ? kname : NULL);
 	if (err && err != -EPERM && o.btf_fd) {
 		/*
 		 * Some map types refuse BTF (EINVAL), or refuse it with ENOTSUPP
@@ -655,19 +667,7 @@ static int create_one(struct ebpfc_object *obj, struct ebpfc__obj_map *m, int in
 			   m->m.name, ebpfc_errmsg());
 		o.btf_fd = 0;
 		o.btf_key_type_id = o.btf_value_type_id = 0;
-		if (data) {
-			m->m.name = kname;
-			err = ebpfc__map_create_fd(&m->m, &o);
-			if (err == -EINVAL) {
-				o.map_flags &= ~BPF_F_MMAPABLE;
-				err = ebpfc__map_create_fd(&m->m, &o);
-			}
-			m->m.name = saved;
-			if (!err)
-				m->m.map_flags = o.map_flags;
-		} else {
-			err = ebpfc__map_create_fd(&m->m, &o);
-		}
+		err = create_kernel_map(m, &o, data ? kname : NULL);
 	}
 	if (err) {
 		char msg[768];

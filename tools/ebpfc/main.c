@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "gen.h"
 #include "util.h"
 
 static const struct cmd cmds[] = {
@@ -25,6 +26,18 @@ static const struct cmd cmds[] = {
 	  "  --pin DIR       pin loaded programs and maps in DIR, on bpffs (created if needed)\n"
 	  "  --log-level N   verifier log level: 1, 2 (more detail), 4 (statistics), or a sum\n"
 	  "exit status: 0 if every selected program loaded, 1 otherwise, 2 for usage errors\n" },
+	{ "btf", cmd_btf, "dump [FILE] [--format c|raw] [--base FILE]",
+	  "write BTF as C (a vmlinux.h for CO-RE programs) or as a raw listing",
+	  "  FILE            raw BTF, a BPF object, or an ELF file with .BTF such as a vmlinux\n"
+	  "                  (default: /sys/kernel/btf/vmlinux; its modules are split on it)\n"
+	  "  --format c|raw  a C header (default), or one line per type for people\n"
+	  "  --base FILE     the base BTF of a split BTF file\n" },
+	{ "gen", cmd_gen, "skeleton|types FILE [--name NAME] [--type TYPE]...",
+	  "generate a typed C/C++ header for a BPF object: a skeleton, or its types only",
+	  "  skeleton        the object embedded, typed programs, maps, globals, accessors\n"
+	  "  types           only the C types the object shares with user space\n"
+	  "  --name NAME     the C name of the skeleton (default: FILE up to its first '.')\n"
+	  "  --type TYPE     also emit this struct, union, enum or typedef (repeatable)\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -1,0 +1,249 @@
+/*
+ * btf_dump.c - `ebpfc btf dump [FILE] [--format c|raw] [--base FILE]`: a
+ * BTF as a C header (a vmlinux.h) or as a raw listing, on stdout.
+ *
+ * FILE may be raw BTF (/sys/kernel/btf/vmlinux, the default, or a module's
+ * file there, which is read split on vmlinux), a BPF object (its .BTF as
+ * the library fixes it up for loading), or any other ELF file with a .BTF
+ * section, such as a kernel's vmlinux. The dumping itself is the library's
+ * (src/btf_dump.c); this file only finds the BTF and writes.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "util.h"
+
+#define VMLINUX "/sys/kernel/btf/vmlinux"
+
+static int file_write(void *user, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, user) == len ? 0 : -EIO;
+}
+
+/* The whole file, malloc'd (gen.h). */
+int gen_read_file(const char *path, char **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf;
+
+	if (!f) {
+		errorf("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	buf = xcalloc(1, cap);
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *p = realloc(buf, cap * 2);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				errorf("%s: out of memory", path);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		errorf("%s: %s", path, strerror(errno));
+		free(buf);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	*data = buf;
+	*size = len;
+	return 0;
+}
+
+/*
+ * The .BTF section of an ELF64 file (a vmlinux), bounds-checked. Returns
+ * 0 with *off and *len set, -ENOENT when there is none, -EINVAL when the
+ * file is not ELF64 as expected.
+ */
+static int elf_btf_section(const char *data, size_t size, size_t *off, size_t *len)
+{
+	const Elf64_Ehdr *eh = (const void *)data;
+	const Elf64_Shdr *sh, *strtab;
+
+	if (size < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+	    (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum || eh->e_shstrndx >= eh->e_shnum)
+		return -EINVAL;
+	sh = (const void *)(data + eh->e_shoff);
+	strtab = &sh[eh->e_shstrndx];
+	if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset)
+		return -EINVAL;
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		const char *name;
+
+		if (sh[i].sh_name >= strtab->sh_size)
+			continue;
+		name = data + strtab->sh_offset + sh[i].sh_name;
+		if (strnlen(name, strtab->sh_size - sh[i].sh_name) == 4 && !memcmp(name, ".BTF", 4)) {
+			if (sh[i].sh_type == SHT_NOBITS || sh[i].sh_offset > size ||
+			    sh[i].sh_size > size - sh[i].sh_offset)
+				return -EINVAL;
+			*off = sh[i].sh_offset;
+			*len = sh[i].sh_size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* What was opened, to be released when done. */
+struct source {
+	struct ebpfc_object *obj;
+	struct ebpfc_btf *btf, *base;
+	const struct ebpfc_btf *view;	/* what to dump */
+	char *data;
+};
+
+static void source_close(struct source *s)
+{
+	ebpfc_object_destroy(s->obj);
+	ebpfc_btf_destroy(s->btf);
+	ebpfc_btf_destroy(s->base);
+	free(s->data);
+}
+
+/* A module's BTF in sysfs is split on vmlinux. */
+static bool is_sysfs_module(const char *path)
+{
+	const char *dir = "/sys/kernel/btf/";
+
+	return !strncmp(path, dir, strlen(dir)) && strcmp(path, VMLINUX) != 0;
+}
+
+static int open_source(const char *path, const char *base_path, struct source *s)
+{
+	EBPFC_OPTS(ebpfc_btf_open_opts, bo, .copy = false);	/* s->data outlives it */
+	size_t size = 0, off, len;
+	int err;
+
+	if (!base_path && is_sysfs_module(path))
+		base_path = VMLINUX;
+	if (base_path) {
+		err = ebpfc_btf_open_file(base_path, NULL, &s->base);
+		if (err) {
+			errorf("%s: %s", base_path, ebpfc_errmsg());
+			return err;
+		}
+		bo.base = s->base;
+	}
+	err = gen_read_file(path, &s->data, &size);
+	if (err)
+		return err;
+	if (size < SELFMAG || memcmp(s->data, ELFMAG, SELFMAG)) {
+		err = ebpfc_btf_open_mem(s->data, size, &bo, &s->btf);
+		if (err) {
+			errorf("%s: %s", path, ebpfc_errmsg());
+			return err;
+		}
+		s->view = s->btf;
+		return 0;
+	}
+	if (size >= sizeof(Elf64_Ehdr) && ((const Elf64_Ehdr *)(void *)s->data)->e_machine == EM_BPF) {
+		const struct ebpfc_btf *btf;
+
+		if (base_path) {
+			errorf("%s: --base is for split BTF, not for a BPF object", path);
+			return -EINVAL;
+		}
+		err = open_object(path, &s->obj);
+		if (err)
+			return err;
+		err = ebpfc_object_btf(s->obj, &btf);
+		if (err) {
+			errorf("%s: %s", path, ebpfc_errmsg());
+			return err;
+		}
+		s->view = btf;
+		return 0;
+	}
+	err = elf_btf_section(s->data, size, &off, &len);
+	if (err) {
+		errorf("%s: %s", path, err == -ENOENT ? "this ELF file has no .BTF section" :
+						       "not a well-formed ELF64 file");
+		return err;
+	}
+	err = ebpfc_btf_open_mem(s->data + off, len, &bo, &s->btf);
+	if (err) {
+		errorf("%s: .BTF: %s", path, ebpfc_errmsg());
+		return err;
+	}
+	s->view = s->btf;
+	return 0;
+}
+
+static int dump(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "base", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = VMLINUX, *base = NULL, *format = "c";
+	struct source src = { 0 };
+	int c, err;
+
+	opt_reset();
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "c") && strcmp(format, "raw"))
+				return usage_error("btf", "--format is c or raw, not '%s'", format);
+			break;
+		case 'b':
+			base = optarg;
+			break;
+		default:
+			return opt_error("btf", c, argv);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("btf", "more than one FILE");
+	if (optind < argc)
+		path = argv[optind];
+	if (open_source(path, base, &src)) {
+		source_close(&src);
+		return EXIT_FAIL;
+	}
+	if (!strcmp(format, "raw")) {
+		err = ebpfc_btf_dump_raw(src.view, NULL, file_write, stdout);
+	} else {
+		char *comment = xasprintf("vmlinux.h of %s, written by ebpfc btf dump: do not edit",
+					  path);
+		EBPFC_OPTS(ebpfc_btf_dump_opts, o, .comment = comment);
+
+		err = ebpfc_btf_dump_c(src.view, &o, file_write, stdout);
+		free(comment);
+	}
+	if (err)
+		errorf("%s: %s", path, ebpfc_errmsg());
+	source_close(&src);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (!err)
+			errorf("writing the output failed: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_btf(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("btf", "which btf command? (dump)");
+	if (!strcmp(argv[1], "dump"))
+		return dump(argc - 1, argv + 1);
+	return usage_error("btf", "unknown btf command '%s' (there is: dump)", argv[1]);
+}

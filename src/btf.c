@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "elf.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -878,9 +879,58 @@ static int read_all(int fd, size_t hint, const char *what, void **data, size_t *
 	return 0;
 }
 
+static bool is_elf(const void *data, size_t size)
+{
+	return size >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG);
+}
+
+/*
+ * An ELF file with a .BTF section (a vmlinux, a BPF object): that
+ * section, copied out, so the file's bytes can go (they are released by
+ * the caller either way).
+ */
+static int open_elf(const void *data, size_t size, const struct ebpfc_btf_open_opts *opts,
+		    const char *what, struct ebpfc_btf **btf)
+{
+	const Elf64_Ehdr *eh = data;
+	struct ebpfc__elf_opts eo = { .exec = true };
+	struct ebpfc__elf_sec sec;
+	struct ebpfc__elf *elf;
+	void *copy;
+	int err;
+
+	/* A BPF object is read in the reader's default mode, anything else as an executable. */
+	if (size < sizeof(*eh))
+		return ebpfc__err(EINVAL, "%s: truncated ELF header", what);
+	err = ebpfc__elf_open_opts(data, size, what, eh->e_type == ET_REL ? NULL : &eo, &elf);
+	if (err)
+		return err;
+	err = ebpfc__elf_section_by_name(elf, ".BTF", &sec);
+	if (err || sec.type == SHT_NOBITS || !sec.data) {
+		ebpfc__elf_close(elf);
+		return ebpfc__err(ENOENT, "%s: ELF file without a .BTF section (a kernel built "
+				  "without CONFIG_DEBUG_INFO_BTF?)", what);
+	}
+	if (sec.flags & SHF_COMPRESSED) {
+		ebpfc__elf_close(elf);
+		return ebpfc__err(EOPNOTSUPP, "%s: the .BTF section is compressed", what);
+	}
+	copy = malloc(sec.size ? sec.size : 1);
+	if (!copy) {
+		ebpfc__elf_close(elf);
+		return ebpfc__err(ENOMEM, "%s: out of memory copying %llu bytes of .BTF", what,
+				  (unsigned long long)sec.size);
+	}
+	memcpy(copy, sec.data, sec.size);
+	ebpfc__elf_close(elf);
+	return btf_create(copy, sec.size, STORE_MALLOC, 0, EBPFC__OPT(opts, base, NULL), what, btf);
+}
+
 static int open_file(const char *path, const struct ebpfc_btf_open_opts *opts, const char *what,
 		     struct ebpfc_btf **btf)
 {
+	char magic[SELFMAG];
+	bool elf;
 	struct stat st;
 	void *data = NULL;
 	size_t size = 0;
@@ -907,12 +957,20 @@ static int open_file(const char *path, const struct ebpfc_btf_open_opts *opts, c
 		ebpfc__close(fd);
 		return ebpfc__err(EISDIR, "%s: is a directory", what);
 	}
+	/* An ELF file (vmlinux) is mostly not BTF: map it without reading it all. */
+	elf = pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	      is_elf(magic, sizeof(magic));
 	if (st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX) {
 		size = (size_t)st.st_size;
 		/* Populate now: the validating pass reads every page of the types anyway. */
-		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE | (elf ? 0 : MAP_POPULATE), fd, 0);
 		if (data != MAP_FAILED) {
 			ebpfc__close(fd);
+			if (is_elf(data, size)) {
+				err = open_elf(data, size, opts, what, btf);
+				munmap(data, size);
+				return err;
+			}
 			return btf_create(data, size, STORE_MAPPED, size, EBPFC__OPT(opts, base, NULL),
 					  what, btf);
 		}
@@ -921,6 +979,11 @@ static int open_file(const char *path, const struct ebpfc_btf_open_opts *opts, c
 	ebpfc__close(fd);
 	if (err)
 		return err;
+	if (is_elf(data, size)) {
+		err = open_elf(data, size, opts, what, btf);
+		free(data);
+		return err;
+	}
 	return btf_create(data, size, STORE_MALLOC, 0, EBPFC__OPT(opts, base, NULL), what, btf);
 }
 

@@ -57,11 +57,13 @@ EBPFC_API int ebpfc_btf_open_mem(const void *data, size_t size,
 				 const struct ebpfc_btf_open_opts *opts, struct ebpfc_btf **btf);
 
 /*
- * Open a raw BTF file (not an ELF object). The file is mapped read-only;
- * files that cannot be mapped (pipes, some procfs files) are read instead.
- * A regular file must not be truncated while the BTF is open. This is also
- * the way to get a private, unshared copy of the kernel's BTF:
- * ebpfc_btf_open_file("/sys/kernel/btf/vmlinux", NULL, &btf).
+ * Open a raw BTF file, or the .BTF section of an ELF file (a vmlinux, or a
+ * BPF object), copied out of it. A raw file is mapped read-only; files that
+ * cannot be mapped (pipes, some procfs files) are read instead. A regular
+ * raw file must not be truncated while the BTF is open. This is also the
+ * way to get a private, unshared copy of the kernel's BTF:
+ * ebpfc_btf_open_file("/sys/kernel/btf/vmlinux", NULL, &btf). -ENOENT for
+ * an ELF file without .BTF.
  */
 EBPFC_API int ebpfc_btf_open_file(const char *path, const struct ebpfc_btf_open_opts *opts,
 				  struct ebpfc_btf **btf);

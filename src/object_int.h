@@ -212,6 +212,17 @@ EBPFC__HIDDEN int ebpfc__obj_collect_relos(struct ebpfc_object *obj);
 /* Find the function that starts at instruction `insn` of code section `code`. */
 EBPFC__HIDDEN int ebpfc__obj_func_at(const struct ebpfc_object *obj, size_t code, size_t insn,
 				     size_t *func);
+/*
+ * Where the functions of program `prog` land in its linked form: the entry
+ * function first, then every subprogram it reaches, breadth first.
+ * *order (n entries) lists indices in obj->funcs in that order; *pos
+ * (obj->func_cnt entries) gives each placed function's first instruction
+ * in the program, SIZE_MAX for the others; *total is the instruction count.
+ * The caller frees both arrays.
+ */
+EBPFC__HIDDEN int ebpfc__obj_prog_layout(const struct ebpfc_object *obj,
+					 const struct ebpfc__obj_prog *prog, size_t **order,
+					 size_t **pos, size_t *n, size_t *total);
 /* A program ready for the kernel: instructions and their BTF info. */
 struct ebpfc__linked {
 	struct bpf_insn *insns;

@@ -446,18 +446,18 @@ static int link_core(struct ebpfc_object *obj, const struct ebpfc__obj_prog *pro
 	return ebpfc__core_apply_func(ctx, prog->p.name, es, f->start, f->cnt, out + base, base);
 }
 
-int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
-			 struct ebpfc__linked *linked)
+int ebpfc__obj_prog_layout(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+			   size_t **orderp, size_t **posp, size_t *np, size_t *totalp)
 {
-	size_t *order = NULL, *pos = NULL, n = 0, total = 0, k, i, tcode, tinsn, tf;
-	struct bpf_insn *out = NULL;
-	int err = 0;
+	size_t *order, *pos, n = 0, total, k, i, tcode, tinsn, tf;
 
+	*orderp = *posp = NULL;
 	order = malloc(obj->func_cnt * sizeof(*order));
 	pos = malloc(obj->func_cnt * sizeof(*pos));
 	if (!order || !pos) {
-		err = ebpfc__err(ENOMEM, "program '%s': out of memory", prog->p.name);
-		goto out;
+		free(order);
+		free(pos);
+		return ebpfc__err(ENOMEM, "program '%s': out of memory", prog->p.name);
 	}
 	for (k = 0; k < obj->func_cnt; k++)
 		pos[k] = SIZE_MAX;
@@ -474,11 +474,12 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 				continue;
 			if (tcode >= obj->code_cnt || tinsn >= obj->code[tcode].insn_cnt ||
 			    ebpfc__obj_func_at(obj, tcode, tinsn, &tf)) {
-				err = ebpfc__err(EINVAL, "program '%s': instruction %zu of '%s' calls "
-						 "instruction %zu of '%s', where no function starts",
-						 prog->p.name, i - f->start, f->name, tinsn,
-						 tcode < obj->code_cnt ? obj->code[tcode].name : "?");
-				goto out;
+				free(order);
+				free(pos);
+				return ebpfc__err(EINVAL, "program '%s': instruction %zu of '%s' calls "
+						  "instruction %zu of '%s', where no function starts",
+						  prog->p.name, i - f->start, f->name, tinsn,
+						  tcode < obj->code_cnt ? obj->code[tcode].name : "?");
 			}
 			if (pos[tf] != SIZE_MAX)
 				continue;
@@ -487,7 +488,23 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 			order[n++] = tf;
 		}
 	}
+	*orderp = order;
+	*posp = pos;
+	*np = n;
+	*totalp = total;
+	return 0;
+}
 
+int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+			 struct ebpfc__linked *linked)
+{
+	size_t *order = NULL, *pos = NULL, n = 0, total = 0, k, i, tcode, tinsn, tf;
+	struct bpf_insn *out = NULL;
+	int err;
+
+	err = ebpfc__obj_prog_layout(obj, prog, &order, &pos, &n, &total);
+	if (err)
+		return err;
 	out = malloc(total * sizeof(*out));
 	if (!out) {
 		err = ebpfc__err(ENOMEM, "program '%s': out of memory", prog->p.name);

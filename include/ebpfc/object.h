@@ -30,7 +30,10 @@ struct ebpfc_object_open_opts {
 	const char *object_name;
 	/* Where maps with pinning = LIBBPF_PIN_BY_NAME live (default /sys/fs/bpf). */
 	const char *pin_root;
-	/* Kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux. */
+	/*
+	 * Kernel BTF for CO-RE instead of /sys/kernel/btf/vmlinux: a raw BTF
+	 * file, or an ELF file with a .BTF section such as a vmlinux.
+	 */
 	const char *btf_path;
 	/* Kernel config text ("CONFIG_X=y" lines) instead of the running kernel's. */
 	const char *kconfig;
@@ -134,6 +137,78 @@ EBPFC_API int ebpfc_prog_set_attach_target(struct ebpfc_prog *prog, int attach_p
  */
 EBPFC_API int ebpfc_prog_load_result(const struct ebpfc_prog *prog);
 EBPFC_API const char *ebpfc_prog_load_errmsg(const struct ebpfc_prog *prog);
+
+/* ---- CO-RE check: will this object run on that kernel? ------------------------------ */
+
+enum ebpfc_core_check_status {
+	/* The relocation resolves: the instruction would carry target_val. */
+	EBPFC_CORE_RESOLVED = 0,
+	/*
+	 * The target lacks what it needs (a field, a type, an enum value): the
+	 * instruction would be poisoned, and the program fails to load only if
+	 * the verifier reaches it (code guarded by bpf_core_field_exists() and
+	 * the like never does).
+	 */
+	EBPFC_CORE_MISSING = 1,
+	/*
+	 * It cannot be applied at all (candidates in the target that disagree,
+	 * a malformed record, a value that does not fit the instruction): the
+	 * program would fail to load.
+	 */
+	EBPFC_CORE_ERROR = 2,
+};
+
+/* One CO-RE relocation of one program, as ebpfc_object_core_check() reports it. */
+struct ebpfc_core_check_result {
+	const struct ebpfc_prog *prog;
+	const char *section;	/* ELF section of the function holding the relocation */
+	const char *func;	/* that function: the program's own, or a subprogram */
+	size_t relo_idx;	/* record number among the section's CO-RE records */
+	size_t insn_idx;	/* instruction in the linked program, as the verifier counts */
+	const char *kind;	/* "byte_off", "field_exists", "type_size", "enumval_value"... */
+	/*
+	 * The access in C syntax, from the object's BTF: "task_struct.real_parent",
+	 * "struct task_struct", "enum pid_type::PIDTYPE_TGID".
+	 */
+	const char *access;
+	enum ebpfc_core_check_status status;
+	__u64 local_val;	/* the value compiled in (what the object's BTF gives) */
+	__u64 target_val;	/* RESOLVED: the value on the target */
+	__u32 cand_cnt;		/* target types that matched */
+	const char *message;	/* MISSING, ERROR: why, in one line; NULL when resolved */
+};
+
+/*
+ * Called once per relocation; the result and its strings are valid during
+ * the call only. A non-zero return stops the check and is returned by it.
+ */
+typedef int (*ebpfc_core_check_fn)(const struct ebpfc_core_check_result *res, void *user);
+
+struct ebpfc_core_check_opts {
+	size_t sz;
+	/*
+	 * The BTF to check against (the caller keeps its reference). NULL: the
+	 * one ebpfc_object_load() would use (open opts.btf_path, or the running
+	 * kernel's).
+	 */
+	const struct ebpfc_btf *target;
+	/* Names the target in messages; default: the BTF's path, or the kernel's release. */
+	const char *target_name;
+};
+
+/*
+ * Resolve every CO-RE relocation of every program (autoload or not)
+ * against a target BTF, without the kernel: nothing is loaded, the object
+ * is not changed, and it can still be loaded afterwards. Relocations are
+ * reported per program, in program order and then in the order the loader
+ * applies them; a subprogram's relocations are reported for each program
+ * that calls it. Returns 0 once every relocation was reported, whatever
+ * the outcomes; a negative errno when the check could not run (the target
+ * BTF cannot be read: -ENOENT...), or fn's non-zero return.
+ */
+EBPFC_API int ebpfc_object_core_check(struct ebpfc_object *obj,
+				      const struct ebpfc_core_check_opts *opts,
+				      ebpfc_core_check_fn fn, void *user);
 
 /* ---- maps inside an object ---------------------------------------------------------- */
 

@@ -2,7 +2,9 @@
 # tests/cli/run.sh - tests of the ebpfc command line (build/ebpfc) on the
 # BPF objects in build/bpf: inspect in both output forms, load with and
 # without program selection, failures reported with the verifier's words,
-# pinning, bad files and usage errors, and the JSON writer's escaping.
+# pinning, bad files and usage errors, the JSON writer's escaping, and
+# core-check against the running kernel's BTF, a vmlinux ELF and (when the
+# vmtest cache has it) Debian's 6.1 kernel.
 #
 # Usage: tests/cli/run.sh            (from anywhere; BUILD=dir for another build)
 # Needs: build/ebpfc and build/bpf/*.bpf.o (make tools bpf), python3 to
@@ -205,6 +207,96 @@ else
 	fail "JSON writer: fixture builds"
 fi
 
+# ---- core-check (no kernel needed; the running kernel's BTF, other kernels' BTF) ------------
+
+CC_OBJ=$BPF/test_core_check.bpf.o
+check "help lists core-check" 0 "$EBPFC" help
+grep_in "help lists core-check: row" out '^  core-check'
+check "core-check --help exits 0" 0 "$EBPFC" core-check --help
+grep_in "core-check --help describes --btf" out '--btf PATH'
+check "core-check without FILE: exit 2" 2 "$EBPFC" core-check
+grep_in "core-check without FILE: usage" err 'usage: ebpfc core-check FILE'
+check "core-check --bogus: exit 2" 2 "$EBPFC" core-check --bogus "$XDP"
+check "core-check --btf without a value: exit 2" 2 "$EBPFC" core-check "$XDP" --btf
+check "core-check of a missing file: exit 1" 1 "$EBPFC" core-check "$T/does-not-exist.o"
+check "core-check --btf of a file that is not BTF: exit 1" 1 "$EBPFC" core-check "$XDP" --btf "$T/not_elf.o"
+grep_in "core-check --btf of a non-BTF file: says why" err 'not_elf.o.*magic'
+check "core-check --btf of an ELF file without .BTF: exit 1" 1 "$EBPFC" core-check "$XDP" --btf "$EBPFC"
+grep_in "core-check --btf without .BTF: says why" err 'without a .BTF section'
+
+if [ ! -e "$CC_OBJ" ]; then
+	RC=1
+	fail "core-check fixture $CC_OBJ exists (make bpf)"
+elif [ ! -r /sys/kernel/btf/vmlinux ]; then
+	skip "core-check against the running kernel: no /sys/kernel/btf/vmlinux"
+else
+	check "core-check xdp_counter (no CO-RE): exit 0" 0 "$EBPFC" core-check "$XDP"
+	grep_in "core-check xdp_counter: no relocations" out '^  xdp_count: ok (no CO-RE relocations)$'
+
+	# One field no kernel has, read behind bpf_core_field_exists(): exit 1, reported missing.
+	check "core-check fixture: exit 1 (one relocation unresolved)" 1 "$EBPFC" core-check "$CC_OBJ"
+	grep_in "core-check: target named" out '^target /sys/kernel/btf/vmlinux (running kernel '
+	grep_in "core-check: resolved row" out '^  cc_one  *2  *byte_off  *task_struct___cc\.pid  *0 -> [1-9][0-9]*$'
+	grep_in "core-check: field_exists row" out '^  cc_two  *[0-9]*  *field_exists  *task_struct___gone\.no_such_field_in_any_kernel  *1 -> 0$'
+	grep_in "core-check: missing row with its reason" out "^  cc_two  *[0-9]*  *byte_off  *task_struct___gone\.no_such_field_in_any_kernel  *MISSING: field 'task_struct___gone\.no_such_field_in_any_kernel' not found in kernel BTF .*no member 'no_such_field_in_any_kernel'"
+	grep_in "core-check: program ok" out '^  cc_one: ok (3 relocations)$'
+	grep_in "core-check: program unresolved" out '^  cc_two: 1 relocation unresolved (the program fails if it reaches it)$'
+	grep_in "core-check: summary" out '^7 relocations: 6 resolved, 1 unresolved, 0 failed$'
+
+	check "core-check --json fixture: exit 1" 1 "$EBPFC" core-check --json "$CC_OBJ"
+	cp "$T/out" "$T/cc_running.json"
+	json_ok "core-check --json: valid JSON" &&
+		json_expect "core-check --json: documented keys" \
+			'set(d) == {"object","file","btf","programs","summary"} and all(set(p) == {"name","section","type","status","resolved","missing","errors","relocations"} for p in d["programs"]) and all(set(r) == {"function","section","relocation","insn","kind","access","status","local","target","candidates","reason"} for p in d["programs"] for r in p["relocations"]) and set(d["summary"]) == {"programs","relocations","resolved","missing","errors"}' &&
+		json_expect "core-check --json: results" \
+			'd["btf"] == "/sys/kernel/btf/vmlinux" and P["cc_one"]["status"] == "ok" and P["cc_two"]["status"] == "unresolved" and d["summary"] == {"programs":2,"relocations":7,"resolved":6,"missing":1,"errors":0} and [(r["status"], r["local"], r["target"] is None, "no member" in r["reason"]) for r in P["cc_two"]["relocations"] if r["kind"] == "byte_off" and "gone" in r["access"]] == [("missing", 0, True, True)] and all(r["target"] > 0 and r["reason"] is None for r in P["cc_one"]["relocations"])' &&
+		json_expect "core-check --json: the shared subprogram reported for each program" \
+			'sorted((p["name"], r["access"]) for p in d["programs"] for r in p["relocations"] if r["function"] == "parent_tgid" and r["section"] == ".text") == [("cc_one","task_struct___cc.real_parent"),("cc_one","task_struct___cc.tgid"),("cc_two","task_struct___cc.real_parent"),("cc_two","task_struct___cc.tgid")]'
+
+	# The object's own .BTF, read out of the ELF object: every access matches itself.
+	check "core-check --btf the object itself: exit 0" 0 "$EBPFC" core-check --json "$CC_OBJ" --btf "$CC_OBJ"
+	json_expect "core-check --btf the object itself: local == target" \
+		'd["summary"]["resolved"] == 7 and all(r["local"] == r["target"] for p in d["programs"] for r in p["relocations"])'
+
+	# A vmlinux-like executable: /sys/kernel/btf/vmlinux as the .BTF section of an ELF file.
+	OBJCOPY=$(command -v objcopy || command -v llvm-objcopy)
+	if [ -z "$OBJCOPY" ]; then
+		skip "core-check --btf of an ELF executable: no objcopy"
+	elif ! "$OBJCOPY" --add-section .BTF=/sys/kernel/btf/vmlinux "$EBPFC" "$T/fake-vmlinux" 2>"$T/err"; then
+		RC=1
+		fail "core-check: objcopy builds an executable with .BTF"
+	else
+		check "core-check --btf ELF executable with .BTF: exit 1" 1 "$EBPFC" core-check --json "$CC_OBJ" --btf "$T/fake-vmlinux"
+		python3 - "$T/out" "$T/cc_running.json" <<'EOF' >/dev/null 2>&1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+strip = lambda d: [[(r["insn"], r["status"], r["local"], r["target"]) for r in p["relocations"]] for p in d["programs"]]
+sys.exit(0 if strip(a) == strip(b) and a["btf"].endswith("fake-vmlinux") else 1)
+EOF
+		if [ $? = 0 ]; then pass "core-check: a vmlinux ELF gives what its raw BTF gives"; else fail "core-check: a vmlinux ELF gives what its raw BTF gives"; fi
+	fi
+fi
+
+# Another kernel: Debian's 6.1 vmlinux from the vmtest cache, when it is there.
+VMT_CACHE=${EBPFC_VMTEST_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ebpfc-vmtest}
+V61=$(ls -d "$VMT_CACHE"/k/6.1.*/vmlinux 2>/dev/null | tail -n 1)
+if [ -z "$V61" ]; then
+	skip "core-check against 6.1: no 6.1 vmlinux under $VMT_CACHE/k (run 'make vmtest' once)"
+elif [ -e "$CC_OBJ" ]; then
+	check "core-check --btf 6.1 vmlinux: exit 1 (the missing field)" 1 "$EBPFC" core-check --json "$CC_OBJ" --btf "$V61"
+	json_expect "core-check --btf 6.1 vmlinux: resolved against 6.1" \
+		"d['btf'] == '$V61' and d['summary']['resolved'] == 6 and d['summary']['missing'] == 1 and all(r['status'] == 'resolved' and r['target'] > 0 for r in P['cc_one']['relocations']) and '$V61' in [r for r in P['cc_two']['relocations'] if r['status'] == 'missing'][0]['reason']"
+	check "core-check --btf 6.1 vmlinux (human): exit 1" 1 "$EBPFC" core-check "$CC_OBJ" --btf "$V61"
+	grep_in "core-check --btf 6.1 vmlinux: target line" out "^target $V61\$"
+fi
+
+# load --max-entries / --value-size: usage errors need no kernel.
+check "load --max-entries without =N: exit 2" 2 "$EBPFC" load "$XDP" --max-entries counts
+check "load --max-entries counts=abc: exit 2" 2 "$EBPFC" load "$XDP" --max-entries counts=abc
+check "load --value-size counts=-1: exit 2" 2 "$EBPFC" load "$XDP" --value-size counts=-1
+check "load --max-entries of an unknown map: exit 2" 2 "$EBPFC" load "$XDP" --max-entries nosuch=4
+grep_in "load --max-entries of an unknown map: lists the maps" err "no such map .*counts"
+
 # ---- load (needs the kernel) -----------------------------------------------------------------
 
 if [ "$(id -u)" != 0 ]; then
@@ -289,6 +381,12 @@ fi
 check "load --pin outside bpffs: exit 1" 1 "$EBPFC" load "$XDP" --pin "$T/nopin/sub"
 grep_in "load --pin outside bpffs: says why" err 'not on a BPF file system'
 if [ -e "$T/nopin" ]; then fail "load --pin outside bpffs: creates nothing"; else pass "load --pin outside bpffs: creates nothing"; fi
+
+# load with map sizes set before load (what a tool's user space does).
+check "load --max-entries counts=128: exit 0" 0 "$EBPFC" load --json "$XDP" --max-entries counts=128
+json_expect "load --max-entries: the map has 128 entries" 'M["counts"]["max_entries"] == 128 and isinstance(M["counts"]["id"], int)'
+check "load --max-entries .bss=2: exit 1 (data maps have one entry)" 1 "$EBPFC" load "$XDP" --max-entries .bss=2
+grep_in "load --max-entries .bss=2: says why" err 'exactly one entry'
 
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -21,6 +21,13 @@
 
 #define LOG_TAIL_LINES 20
 
+/* --max-entries / --value-size MAP=N: a map's size set before load. */
+struct map_size {
+	char *map;		/* points into argv, '=' replaced by NUL */
+	__u32 value;
+	bool value_size;	/* --value-size, else --max-entries */
+};
+
 struct load_args {
 	const char *file;
 	bool json;
@@ -28,6 +35,8 @@ struct load_args {
 	size_t only_cnt;
 	char **skip;		/* --no-prog */
 	size_t skip_cnt;
+	struct map_size *sizes;
+	size_t size_cnt;
 	const char *pin_dir;
 	__u32 log_level;
 };
@@ -92,6 +101,33 @@ static int parse_log_level(const char *cmd, const char *s, __u32 *level)
 	return 0;
 }
 
+/* MAP=N for --max-entries and --value-size. */
+static int parse_map_size(const char *cmd, const char *opt, char *arg, struct load_args *a)
+{
+	char *eq = strrchr(arg, '='), *end;
+	struct map_size *ns;
+	unsigned long v;
+
+	if (!eq || eq == arg)
+		return usage_error(cmd, "%s takes MAP=N, not '%s'", opt, arg);
+	errno = 0;
+	v = strtoul(eq + 1, &end, 0);
+	if (errno || end == eq + 1 || *end || eq[1] == '-' || v > UINT32_MAX)
+		return usage_error(cmd, "%s %s: N must be a number from 0 to 4294967295", opt, arg);
+	ns = realloc(a->sizes, (a->size_cnt + 1) * sizeof(*ns));
+	if (!ns) {
+		errorf("out of memory");
+		exit(EXIT_FAIL);
+	}
+	*eq = '\0';
+	ns[a->size_cnt].map = arg;
+	ns[a->size_cnt].value = (__u32)v;
+	ns[a->size_cnt].value_size = !strcmp(opt, "--value-size");
+	a->sizes = ns;
+	a->size_cnt++;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	static const struct option opts[] = {
@@ -100,6 +136,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "no-prog", required_argument, NULL, 'n' },
 		{ "pin", required_argument, NULL, 'P' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "max-entries", required_argument, NULL, 'm' },
+		{ "value-size", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -116,6 +154,10 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			a->pin_dir = optarg;
 		else if (c == 'l') {
 			if (parse_log_level(argv[0], optarg, &a->log_level))
+				return EXIT_USAGE;
+		} else if (c == 'm' || c == 'v') {
+			if (parse_map_size(argv[0], c == 'm' ? "--max-entries" : "--value-size",
+					   optarg, a))
 				return EXIT_USAGE;
 		} else
 			return opt_error(argv[0], c, argv);
@@ -192,6 +234,37 @@ static int select_progs(struct load_run *r)
 		return err;
 	for (size_t i = 0; i < r->nprogs; i++)
 		select_prog(&r->a, &r->progs[i]);
+	return 0;
+}
+
+/* ---- map sizes ------------------------------------------------------------------ */
+
+/* Apply --max-entries and --value-size; an unknown map is a usage error. */
+static int set_map_sizes(struct load_run *r)
+{
+	for (size_t i = 0; i < r->a.size_cnt; i++) {
+		const struct map_size *ms = &r->a.sizes[i];
+		const char *opt = ms->value_size ? "--value-size" : "--max-entries";
+		struct ebpfc_map *m;
+		int err;
+
+		if (ebpfc_object_find_map(r->obj, ms->map, &m)) {
+			size_t n = ebpfc_object_map_count(r->obj);
+
+			fprintf(stderr, "ebpfc load: %s %s: no such map in %s; it has:", opt, ms->map,
+				r->a.file);
+			for (size_t k = 0; k < n; k++)
+				fprintf(stderr, " %s", ebpfc_map_name(ebpfc_object_map_at(r->obj, k)));
+			fputs(n ? "\n" : " no maps\n", stderr);
+			return EXIT_USAGE;
+		}
+		err = ms->value_size ? ebpfc_map_set_value_size(m, ms->value)
+				     : ebpfc_map_set_max_entries(m, ms->value);
+		if (err) {
+			errorf("%s %s=%u: %s", opt, ms->map, ms->value, ebpfc_errmsg());
+			return EXIT_FAIL;
+		}
+	}
 	return 0;
 }
 
@@ -464,6 +537,7 @@ static void run_free(struct load_run *r)
 	free(r->obj_error);
 	free(r->a.only);
 	free(r->a.skip);
+	free(r->a.sizes);
 	ebpfc_object_destroy(r->obj);
 }
 
@@ -475,6 +549,8 @@ static int run(struct load_run *r)
 	if (open_object(r->a.file, &r->obj))
 		return EXIT_FAIL;
 	err = select_progs(r);
+	if (!err)
+		err = set_map_sizes(r);
 	if (err)
 		return err;
 	if (r->a.pin_dir && pin_dir_prepare(r->a.pin_dir))

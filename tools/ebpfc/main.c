@@ -18,14 +18,24 @@ static const struct cmd cmds[] = {
 	  "list the programs, maps and global variables of a BPF object (no kernel needed)",
 	  "  --json          print one JSON document (format: tools/ebpfc/README.md)\n" },
 	{ "load", cmd_load,
-	  "FILE [--json] [--prog NAME]... [--no-prog NAME]... [--pin DIR] [--log-level N]",
+	  "FILE [--json] [--prog NAME]... [--no-prog NAME]... [--pin DIR] [--log-level N]"
+	  " [--max-entries MAP=N]... [--value-size MAP=N]...",
 	  "load a BPF object into the kernel and report what each program did",
 	  "  --json          print one JSON document (format: tools/ebpfc/README.md)\n"
 	  "  --prog NAME     load only this program (repeatable)\n"
 	  "  --no-prog NAME  load every program but this one (repeatable)\n"
 	  "  --pin DIR       pin loaded programs and maps in DIR, on bpffs (created if needed)\n"
 	  "  --log-level N   verifier log level: 1, 2 (more detail), 4 (statistics), or a sum\n"
+	  "  --max-entries MAP=N  set a map's max_entries before load (repeatable)\n"
+	  "  --value-size MAP=N   set a map's value size before load (repeatable)\n"
 	  "exit status: 0 if every selected program loaded, 1 otherwise, 2 for usage errors\n" },
+	{ "core-check", cmd_core_check, "FILE [--btf PATH] [--json]",
+	  "resolve every CO-RE relocation against a kernel's BTF (no kernel needed)",
+	  "  --btf PATH      the kernel's BTF: a raw BTF file or a vmlinux with .BTF\n"
+	  "                  (default: /sys/kernel/btf/vmlinux)\n"
+	  "  --json          print one JSON document (format: tools/ebpfc/README.md)\n"
+	  "exit status: 0 if every relocation resolves, 1 if some do not (or FILE or the BTF\n"
+	  "cannot be read), 2 for usage errors\n" },
 	{ "btf", cmd_btf, "dump [FILE] [--format c|raw] [--base FILE]",
 	  "write BTF as C (a vmlinux.h for CO-RE programs) or as a raw listing",
 	  "  FILE            raw BTF, a BPF object, or an ELF file with .BTF such as a vmlinux\n"

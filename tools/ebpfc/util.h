@@ -35,6 +35,7 @@ struct cmd {
 /* The subcommands (one file each); main.c lists them in its table. */
 int cmd_inspect(int argc, char **argv);
 int cmd_load(int argc, char **argv);
+int cmd_core_check(int argc, char **argv);
 
 /* The table entry of a subcommand, for its usage messages; NULL if unknown. */
 const struct cmd *cmd_find(const char *name);

@@ -6,7 +6,8 @@
  * file there, which is read split on vmlinux), a BPF object (its .BTF as
  * the library fixes it up for loading), or any other ELF file with a .BTF
  * section, such as a kernel's vmlinux. The dumping itself is the library's
- * (src/btf_dump.c); this file only finds the BTF and writes.
+ * (src/btf_dump.c); this file only finds the BTF and writes, and reads
+ * whole files for the skeleton generator.
  */
 #include <elf.h>
 #include <errno.h>
@@ -63,48 +64,11 @@ int gen_read_file(const char *path, char **data, size_t *size)
 	return 0;
 }
 
-/*
- * The .BTF section of an ELF64 file (a vmlinux), bounds-checked. Returns
- * 0 with *off and *len set, -ENOENT when there is none, -EINVAL when the
- * file is not ELF64 as expected.
- */
-static int elf_btf_section(const char *data, size_t size, size_t *off, size_t *len)
-{
-	const Elf64_Ehdr *eh = (const void *)data;
-	const Elf64_Shdr *sh, *strtab;
-
-	if (size < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
-	    (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum || eh->e_shstrndx >= eh->e_shnum)
-		return -EINVAL;
-	sh = (const void *)(data + eh->e_shoff);
-	strtab = &sh[eh->e_shstrndx];
-	if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset)
-		return -EINVAL;
-	for (unsigned int i = 0; i < eh->e_shnum; i++) {
-		const char *name;
-
-		if (sh[i].sh_name >= strtab->sh_size)
-			continue;
-		name = data + strtab->sh_offset + sh[i].sh_name;
-		if (strnlen(name, strtab->sh_size - sh[i].sh_name) == 4 && !memcmp(name, ".BTF", 4)) {
-			if (sh[i].sh_type == SHT_NOBITS || sh[i].sh_offset > size ||
-			    sh[i].sh_size > size - sh[i].sh_offset)
-				return -EINVAL;
-			*off = sh[i].sh_offset;
-			*len = sh[i].sh_size;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 /* What was opened, to be released when done. */
 struct source {
 	struct ebpfc_object *obj;
 	struct ebpfc_btf *btf, *base;
 	const struct ebpfc_btf *view;	/* what to dump */
-	char *data;
 };
 
 static void source_close(struct source *s)
@@ -112,7 +76,6 @@ static void source_close(struct source *s)
 	ebpfc_object_destroy(s->obj);
 	ebpfc_btf_destroy(s->btf);
 	ebpfc_btf_destroy(s->base);
-	free(s->data);
 }
 
 /* A module's BTF in sysfs is split on vmlinux. */
@@ -123,35 +86,27 @@ static bool is_sysfs_module(const char *path)
 	return !strncmp(path, dir, strlen(dir)) && strcmp(path, VMLINUX) != 0;
 }
 
+/* Is path a BPF object (an ELF file for EM_BPF)? */
+static bool is_bpf_object(const char *path)
+{
+	Elf64_Ehdr eh;
+	FILE *f = fopen(path, "rb");
+	bool yes;
+
+	if (!f)
+		return false;
+	yes = fread(&eh, sizeof(eh), 1, f) == 1 && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+	      eh.e_machine == EM_BPF;
+	fclose(f);
+	return yes;
+}
+
 static int open_source(const char *path, const char *base_path, struct source *s)
 {
-	EBPFC_OPTS(ebpfc_btf_open_opts, bo, .copy = false);	/* s->data outlives it */
-	size_t size = 0, off, len;
+	EBPFC_OPTS(ebpfc_btf_open_opts, bo);
 	int err;
 
-	if (!base_path && is_sysfs_module(path))
-		base_path = VMLINUX;
-	if (base_path) {
-		err = ebpfc_btf_open_file(base_path, NULL, &s->base);
-		if (err) {
-			errorf("%s: %s", base_path, ebpfc_errmsg());
-			return err;
-		}
-		bo.base = s->base;
-	}
-	err = gen_read_file(path, &s->data, &size);
-	if (err)
-		return err;
-	if (size < SELFMAG || memcmp(s->data, ELFMAG, SELFMAG)) {
-		err = ebpfc_btf_open_mem(s->data, size, &bo, &s->btf);
-		if (err) {
-			errorf("%s: %s", path, ebpfc_errmsg());
-			return err;
-		}
-		s->view = s->btf;
-		return 0;
-	}
-	if (size >= sizeof(Elf64_Ehdr) && ((const Elf64_Ehdr *)(void *)s->data)->e_machine == EM_BPF) {
+	if (is_bpf_object(path)) {
 		const struct ebpfc_btf *btf;
 
 		if (base_path) {
@@ -169,15 +124,20 @@ static int open_source(const char *path, const char *base_path, struct source *s
 		s->view = btf;
 		return 0;
 	}
-	err = elf_btf_section(s->data, size, &off, &len);
-	if (err) {
-		errorf("%s: %s", path, err == -ENOENT ? "this ELF file has no .BTF section" :
-						       "not a well-formed ELF64 file");
-		return err;
+	if (!base_path && is_sysfs_module(path))
+		base_path = VMLINUX;
+	if (base_path) {
+		err = ebpfc_btf_open_file(base_path, NULL, &s->base);
+		if (err) {
+			errorf("%s: %s", base_path, ebpfc_errmsg());
+			return err;
+		}
+		bo.base = s->base;
 	}
-	err = ebpfc_btf_open_mem(s->data + off, len, &bo, &s->btf);
+	/* Raw BTF, or the .BTF section of an ELF file such as a vmlinux. */
+	err = ebpfc_btf_open_file(path, &bo, &s->btf);
 	if (err) {
-		errorf("%s: .BTF: %s", path, ebpfc_errmsg());
+		errorf("%s: %s", path, ebpfc_errmsg());
 		return err;
 	}
 	s->view = s->btf;

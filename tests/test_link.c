@@ -581,13 +581,14 @@ static __u16 ip_csum(const void *p, size_t len)
 /* n UDP frames to UDP_PORT, out of veth A (so into veth B), through an AF_PACKET socket. */
 static void send_frames(int n)
 {
-	unsigned char f[FRAME_LEN];
+	/* Two bytes in front, so that the IP header behind Ethernet's 14 is aligned. */
+	unsigned char buf[FRAME_LEN + 2] __attribute__((aligned(4))), *f = buf + 2;
 	struct iphdr *ip = (struct iphdr *)(f + 14);
 	struct udphdr *udp = (struct udphdr *)(f + 34);
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = if_a, .sll_halen = 6 };
 	int s, i;
 
-	memset(f, 0, sizeof(f));
+	memset(buf, 0, sizeof(buf));
 	memcpy(f, mac_b, 6);
 	memcpy(f + 6, mac_a, 6);
 	f[12] = 0x08;
@@ -606,8 +607,8 @@ static void send_frames(int n)
 	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	assert_true(s >= 0);
 	for (i = 0; i < n; i++)
-		assert_int_equal(sendto(s, f, sizeof(f), 0, (struct sockaddr *)&to, sizeof(to)),
-				 sizeof(f));
+		assert_int_equal(sendto(s, f, FRAME_LEN, 0, (struct sockaddr *)&to, sizeof(to)),
+				 FRAME_LEN);
 	close(s);
 }
 

@@ -832,6 +832,7 @@ static void test_errors(void **state)
 	(void)state;
 	assert_err(ebpfc_btf_dump_c(btf, NULL, mb_write, &m), ENOSPC);
 	assert_errmsg_contains("writing the output failed");
+	free(m.s);
 	m = (struct membuf){ .fail_after = 1 };
 	assert_err(ebpfc_btf_dump_raw(btf, NULL, mb_write, &m), ENOSPC);
 	free(m.s);
@@ -843,6 +844,60 @@ static void test_errors(void **state)
 	assert_err(ebpfc_btf_dump_new(btf, NULL, NULL, NULL, &d), EINVAL);
 	assert_err(ebpfc_btf_dump_new(NULL, mb_write, NULL, NULL, &d), EINVAL);
 	assert_null(d);
+	ebpfc_btf_destroy(btf);
+}
+
+/*
+ * BTF no compiler makes: structs that hold themselves or each other by
+ * value, an anonymous struct that points to itself (its spelling never
+ * ends). The dumper must stop: with the best C there is, or with an error.
+ */
+static void test_hostile(void **state)
+{
+	static char blob[8192] __attribute__((aligned(8)));
+	static struct bb b;
+	struct ebpfc_btf *btf;
+	struct membuf m = { 0 };
+	char buf[64];
+	size_t n;
+
+	(void)state;
+	bb_init(&b);
+	bb_int(&b, "int", 4, BTF_INT_SIGNED);			/* 1 */
+	bb_comp(&b, BTF_KIND_STRUCT, "selfish", 8, 2);		/* 2 */
+	bb_member(&b, "x", 1, 0, 0);
+	bb_member(&b, "me", 2, 32, 0);
+	bb_comp(&b, BTF_KIND_STRUCT, "a", 4, 1);		/* 3 <-> 4 */
+	bb_member(&b, "b", 4, 0, 0);
+	bb_comp(&b, BTF_KIND_STRUCT, "b", 4, 1);		/* 4 */
+	bb_member(&b, "a", 3, 0, 0);
+	n = bb_finish(&b, blob, sizeof(blob));
+	assert_ok(ebpfc_btf_open_mem(blob, n, NULL, &btf));
+	assert_ok(ebpfc_btf_dump_c(btf, NULL, mb_write, &m));
+	assert_non_null(strstr(m.s, "struct selfish {\n\tint x;\n\tstruct selfish me;\n};"));
+	free(m.s);
+	ebpfc_btf_destroy(btf);
+
+	bb_init(&b);
+	bb_int(&b, "int", 4, BTF_INT_SIGNED);			/* 1 */
+	bb_comp(&b, BTF_KIND_STRUCT, NULL, 8, 1);		/* 2 */
+	bb_member(&b, "p", 3, 0, 0);
+	bb_ref(&b, BTF_KIND_PTR, NULL, 2);			/* 3 */
+	bb_ref(&b, BTF_KIND_TYPEDEF, "loop", 2);		/* 4 */
+	n = bb_finish(&b, blob, sizeof(blob));
+	assert_ok(ebpfc_btf_open_mem(blob, n, NULL, &btf));
+	m = (struct membuf){ 0 };
+	assert_err(ebpfc_btf_dump_c(btf, NULL, mb_write, &m), ELOOP);
+	assert_errmsg_contains("nests deeper than");
+	free(m.s);
+	{
+		struct ebpfc_btf_dump *d;
+
+		assert_ok(ebpfc_btf_dump_new(btf, mb_write, &m, NULL, &d));
+		assert_true(ebpfc_btf_dump_decl(d, 4, "x", NULL, buf, sizeof(buf)) > 0);
+		assert_string_equal(buf, "loop x");
+		ebpfc_btf_dump_destroy(d);
+	}
 	ebpfc_btf_destroy(btf);
 }
 
@@ -1118,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_object_btf),
 		cmocka_unit_test(test_vmlinux_core),
 		cmocka_unit_test(test_debian61),

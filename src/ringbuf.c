@@ -42,10 +42,26 @@
  * fence is paid once per drain, not per record, and only when we stored
  * since the last fence.
  *
- * Batch mode stores the consumer position once per batch instead of after
- * every record. Every reservation and commit of every producer loads that
- * cache line, so storing it per record makes it bounce between the
- * consumer's CPU and the producers'; the fence rule above is unchanged.
+ * Arming costs the producer: a commit that finds the consumer caught up
+ * queues an irq_work (an interrupt, on a VM an exit) and wakes the
+ * consumer's thread. A consumer that keeps up with a fast producer catches
+ * up after nearly every record, and the producer ends up paying that for
+ * every record - in our benchmark it then runs ten times slower. So while
+ * records keep coming we leave the last record's end unpublished (the
+ * kernel sees a consumer one record behind and commits without waking
+ * anyone) and publish it, with the fence, only when we are about to sleep
+ * ("final" drains: poll before its wait, consume before it returns). With
+ * coalesce_us, poll also waits that long, unarmed, before arming.
+ *
+ * Batch mode stores the consumer position once per batch (when caught up,
+ * and every quarter ring) instead of after every record: every reservation
+ * of every producer loads that cache line, so storing it per record makes
+ * it bounce between the consumer's CPU and the producers'.
+ *
+ * The drain loop guesses that the next record has the size of the last one
+ * (most streams are one struct) and moves on before the current header is
+ * checked, so that the CPU is not held up by the chain header load ->
+ * length -> next header load; a wrong guess costs a mispredicted branch.
  *
  * Not here: the user ring buffer producer (user_ringbuf.c), perf buffers
  * (perfbuf.c).
@@ -56,6 +72,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 
@@ -75,6 +92,7 @@ struct ring {
 	unsigned long mask;		/* size - 1 */
 	unsigned long cons;		/* where we read next */
 	unsigned long prod;		/* the producer position as last read */
+	unsigned long stride;		/* size of the last record: the next one's, guessed */
 	unsigned long published;	/* last value stored to *consumer_pos */
 	unsigned long *consumer_pos;	/* page 0, read-write */
 	const unsigned long *producer_pos; /* page 1, read-only */
@@ -95,6 +113,9 @@ struct ebpfc_ringbuf {
 	struct epoll_event *events;	/* nr of them, for epoll_wait */
 	int epfd;
 	bool batch;
+	bool dense;			/* records keep coming less than coalesce_ns apart */
+	long long coalesce_ns;		/* 0: never wait without arming the wakeup */
+	long long last_data_ns;		/* when poll last returned records */
 };
 
 static inline unsigned long load_acquire(const unsigned long *p)
@@ -131,67 +152,112 @@ static inline unsigned long rec_total(__u32 len)
  * up to the producer position read on entry. Returns the number handed
  * over; *stop gets a callback's non-zero return. *more says that records
  * came in meanwhile (the caller comes back after serving the other rings,
- * so that a busy ring does not starve them); without a stop, a full budget
- * or *more, the ring is verified drained: empty or blocked by a busy
- * record, with a wakeup guaranteed for what comes next.
+ * so that a busy ring does not starve them).
+ *
+ * final: the caller may sleep next. Then the whole position is published
+ * and, without a stop, a full budget or *more, the ring is verified
+ * drained (empty, or blocked by a busy record) with a wakeup guaranteed
+ * for what comes next. Otherwise the end of the last record is left
+ * unpublished (see "Wakeups" above): the producer goes on seeing a
+ * consumer one record behind, and commits without waking anyone.
  */
-static int ring_drain(struct ring *r, bool batch, int max, int *stop, bool *more)
+static int ring_drain(struct ring *r, bool batch, bool final, int max, int *stop, bool *more)
 {
-	const char *data = r->data;
-	const unsigned long mask = r->mask;
+	/*
+	 * Everything the loop needs in locals: the callback is an opaque call,
+	 * after which the compiler would otherwise reload every field of *r.
+	 */
+	const char *const data = r->data;
+	const unsigned long mask = r->mask, batch_max = r->batch_max;
 	const ebpfc_ringbuf_sample_fn cb = r->cb;
 	void *const user = r->user;
-	unsigned long cons = r->cons, prod, next;
+	unsigned long *const consumer_pos = r->consumer_pos;
+	unsigned long cons = r->cons, pub = r->published, stride = r->stride, prod, total;
 	const __u32 *hdr;
 	__u32 len;
 	int n = 0, ret;
 
 	prod = load_acquire(r->producer_pos);
 	while (cons != prod) {
+		/* Per record: give back the previous one now that there is a next. */
+		if (!batch && cons != pub) {
+			__atomic_store_n(consumer_pos, cons, __ATOMIC_RELEASE);
+			pub = cons;
+		}
 		hdr = (const __u32 *)(data + (cons & mask));
 		len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-		if (len & BPF_RINGBUF_BUSY_BIT) {
-			/* Being written: stop only once its commit is sure to wake us. */
-			if (cons != r->published)
-				publish(r, cons);
-			if (!r->dirty)
-				goto out;
-			settle(r);
-			len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-			if (len & BPF_RINGBUF_BUSY_BIT)
-				goto out;
-		}
-		next = cons + rec_total(len);
-		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+		if (__builtin_expect((len & RB_FLAGS) || n == max, 0)) {
+			if (len & BPF_RINGBUF_BUSY_BIT) {
+				/* Being written: stop, once its commit is sure to wake us. */
+				if (!final)
+					break;
+				if (cons != pub) {
+					__atomic_store_n(consumer_pos, cons, __ATOMIC_RELEASE);
+					pub = cons;
+				}
+				if (pub == r->published && !r->dirty)
+					break;
+				r->published = pub;
+				r->dirty = true;
+				settle(r);
+				len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+				if (len & BPF_RINGBUF_BUSY_BIT)
+					break;
+			}
+			if (len & BPF_RINGBUF_DISCARD_BIT) {
+				cons += rec_total(len);
+				goto next;
+			}
 			if (n == max) {
 				*more = true;
-				goto out;
-			}
-			ret = cb(user, hdr + 2, len & ~RB_FLAGS);
-			n++;
-			if (ret) {
-				cons = next;
-				*stop = ret;
-				goto out;
+				break;
 			}
 		}
-		cons = next;
-		if (!batch || cons - r->published >= r->batch_max)
-			publish(r, cons);
+		ret = cb(user, hdr + 2, len);
+		n++;
+		/*
+		 * The next record's place, guessed: the last record's size again
+		 * (events are mostly one struct). Only a mispredicted branch
+		 * depends on this record's length, so the CPU runs ahead into
+		 * the next records instead of waiting for each header load,
+		 * which is what bounds a loop that walks variable-size records.
+		 */
+		total = rec_total(len);
+		cons += stride;
+		if (__builtin_expect(total != stride, 0)) {
+			/* Keeps the compiler from folding the guess back into cons += total. */
+			__asm__ __volatile__("" : "+r"(cons));
+			cons += total - stride;
+			stride = total;
+		}
+		if (__builtin_expect(ret != 0, 0)) {
+			*stop = ret;
+			__atomic_store_n(consumer_pos, cons, __ATOMIC_RELEASE);
+			pub = cons;
+			break;
+		}
+next:
+		if (batch && cons - pub >= batch_max) {
+			__atomic_store_n(consumer_pos, cons, __ATOMIC_RELEASE);
+			pub = cons;
+		}
 	}
-	/* Caught up with what we read: publish, fence, and look once more. */
-	if (cons != r->published)
+	r->stride = stride;
+	r->dirty |= pub != r->published;
+	r->published = pub;
+	if (final && cons != pub)
 		publish(r, cons);
-	settle(r);
-	prod = load_acquire(r->producer_pos);
-	if (cons != prod)
-		*more = true;
-out:
+	if (cons == prod && !*stop) {
+		/* Caught up with what we read: (fence and) look once more. */
+		if (final)
+			settle(r);
+		prod = load_acquire(r->producer_pos);
+		if (cons != prod)
+			*more = true;
+	}
 	r->cons = cons;
 	r->prod = prod;
 	r->taken = 0;
-	if (cons != r->published)
-		publish(r, cons);
 	return n;
 }
 
@@ -230,11 +296,12 @@ static bool ring_ready(struct ring *r)
 /*
  * Drain the rings listed in idx (all rings when idx is NULL), round-robin:
  * each up to where its producer was, then again those that got more,
- * until all are verified drained, the budget is spent or a callback stops.
- * *iter_ready (may be NULL) says a listed ring without callback has records.
+ * until all are drained, the budget is spent or a callback stops. `final`
+ * as for ring_drain(). *iter_ready (may be NULL) says a listed ring
+ * without callback has records.
  */
 static int drain_rings(struct ebpfc_ringbuf *rb, const struct epoll_event *idx, size_t cnt,
-		       int max, bool *iter_ready)
+		       bool final, int max, bool *iter_ready)
 {
 	int total = 0, stop = 0;
 	bool more;
@@ -250,7 +317,7 @@ static int drain_rings(struct ebpfc_ringbuf *rb, const struct epoll_event *idx, 
 					*iter_ready = true;
 				continue;
 			}
-			total += ring_drain(r, rb->batch, max - total, &stop, &more);
+			total += ring_drain(r, rb->batch, final, max - total, &stop, &more);
 			if (stop)
 				return stop;
 		}
@@ -378,6 +445,7 @@ EBPFC_API int ebpfc_ringbuf_new(const struct ebpfc_map *map, ebpfc_ringbuf_sampl
 	if (!rb)
 		return ebpfc__err(ENOMEM, "ring buffer: out of memory");
 	rb->batch = EBPFC__OPT(opts, batch, false);
+	rb->coalesce_ns = (long long)EBPFC__OPT(opts, coalesce_us, 0u) * 1000;
 	rb->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (rb->epfd < 0) {
 		err = ebpfc__err(errno, "ring buffer: epoll_create1: %s", ebpfc_strerror(errno));
@@ -411,7 +479,7 @@ EBPFC_API int ebpfc_ringbuf_consume_n(struct ebpfc_ringbuf *rb, size_t max)
 {
 	if (!rb)
 		return ebpfc__err(EINVAL, "ring buffer: consume on NULL");
-	return drain_rings(rb, NULL, rb->nr, max > INT_MAX ? INT_MAX : (int)max, NULL);
+	return drain_rings(rb, NULL, rb->nr, true, max > INT_MAX ? INT_MAX : (int)max, NULL);
 }
 
 EBPFC_API int ebpfc_ringbuf_consume(struct ebpfc_ringbuf *rb)
@@ -419,30 +487,88 @@ EBPFC_API int ebpfc_ringbuf_consume(struct ebpfc_ringbuf *rb)
 	return ebpfc_ringbuf_consume_n(rb, INT_MAX);
 }
 
-static long long now_ms(void)
+static long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static long long now_ms(void)
+{
+	return now_ns() / 1000000;
+}
+
+/* A poll that returns records: note whether they come densely. */
+static int poll_got(struct ebpfc_ringbuf *rb, int n)
+{
+	long long t;
+
+	if (rb->coalesce_ns && n > 0) {
+		t = now_ns();
+		rb->dense = t - rb->last_data_ns < rb->coalesce_ns;
+		rb->last_data_ns = t;
+	}
+	return n;
+}
+
+/*
+ * Wait up to ns for a ring that is armed to be signalled, with the others
+ * left unarmed; 0 or -errno.
+ */
+static int wait_unarmed(struct ebpfc_ringbuf *rb, long long ns)
+{
+	struct pollfd pfd = { .fd = rb->epfd, .events = POLLIN };
+	struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+
+	if (ppoll(&pfd, 1, &ts, NULL) < 0)
+		return errno == EINTR ? ebpfc__err(EINTR, "ring buffer: poll interrupted by a signal")
+				      : ebpfc__err(errno, "ring buffer: ppoll: %s", ebpfc_strerror(errno));
+	return 0;
 }
 
 EBPFC_API int ebpfc_ringbuf_poll(struct ebpfc_ringbuf *rb, int timeout_ms)
 {
 	long long deadline = 0;
 	bool iter_ready = false;
-	int n, cnt, timeout = timeout_ms;
+	int n, cnt, err, timeout = timeout_ms;
 
 	if (!rb)
 		return ebpfc__err(EINVAL, "ring buffer: poll on NULL");
 	/*
-	 * What is there already first: it costs a load per ring, and with
-	 * edge-triggered epoll it is also what finds records a callback's
-	 * stop or a max left behind, which no wakeup will announce.
+	 * What is there already first: a load per ring, no syscall while
+	 * records keep coming. It is also what finds records a callback's stop
+	 * or a max left behind, which no wakeup will announce.
 	 */
-	n = drain_rings(rb, NULL, rb->nr, INT_MAX, &iter_ready);
+	n = drain_rings(rb, NULL, rb->nr, false, INT_MAX, &iter_ready);
+	if (n || iter_ready)
+		return poll_got(rb, n);
+	if (rb->dense && timeout_ms != 0) {
+		/*
+		 * Coalescing: records have been coming faster than coalesce_us
+		 * apart. Arming the wakeup now would have the kernel interrupt
+		 * the producer for the very next record, and with a consumer
+		 * that keeps catching up, for nearly every one; wait a little
+		 * with the position one record behind instead, so the producer
+		 * commits without waking anyone, and take what came.
+		 */
+		long long wait = rb->coalesce_ns;
+
+		if (timeout_ms > 0 && wait > (long long)timeout_ms * 1000000)
+			wait = (long long)timeout_ms * 1000000;
+		err = wait_unarmed(rb, wait);
+		if (err)
+			return err;
+		n = drain_rings(rb, NULL, rb->nr, false, INT_MAX, &iter_ready);
+		if (n || iter_ready)
+			return poll_got(rb, n);
+		rb->dense = false;
+	}
+	/* Nothing: publish the whole position (arming the wakeup) and look once more. */
+	n = drain_rings(rb, NULL, rb->nr, true, INT_MAX, &iter_ready);
 	if (n || iter_ready || timeout_ms == 0)
-		return n;
+		return poll_got(rb, n);
 	if (timeout_ms > 0)
 		deadline = now_ms() + timeout_ms;
 	for (;;) {
@@ -454,9 +580,12 @@ EBPFC_API int ebpfc_ringbuf_poll(struct ebpfc_ringbuf *rb, int timeout_ms)
 		}
 		if (cnt == 0)
 			return 0;
-		n = drain_rings(rb, rb->events, (size_t)cnt, INT_MAX, &iter_ready);
+		n = drain_rings(rb, rb->events, (size_t)cnt, false, INT_MAX, &iter_ready);
 		if (n || iter_ready)
-			return n;
+			return poll_got(rb, n);
+		n = drain_rings(rb, rb->events, (size_t)cnt, true, INT_MAX, &iter_ready);
+		if (n || iter_ready)
+			return poll_got(rb, n);
 		/* A wakeup for records the first drain already took: wait on. */
 		if (timeout_ms > 0) {
 			long long left = deadline - now_ms();
@@ -489,6 +618,18 @@ EBPFC_API int ebpfc_ringbuf_next(struct ebpfc_ringbuf *rb, size_t ring, const vo
 		return ebpfc__err(EINVAL, "ring buffer: next: %s",
 				  !rb || !data || !size ? "NULL argument" : "no such ring");
 	r = &rb->rings[ring];
+	/* The common case first: a committed record where we are, seen before. */
+	if (r->cons != r->prod) {
+		hdr = (const __u32 *)(r->data + (r->cons & r->mask));
+		len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		if (!(len & RB_FLAGS)) {
+			r->cons += rec_total(len);
+			r->taken++;
+			*data = hdr + 2;
+			*size = len;
+			return 1;
+		}
+	}
 	while (ring_ready(r)) {
 		hdr = (const __u32 *)(r->data + (r->cons & r->mask));
 		len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);

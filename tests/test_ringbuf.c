@@ -717,8 +717,9 @@ static void *later_thread(void *arg)
 	return NULL;
 }
 
-static void test_poll_times_out_then_wakes_on_records(void **state)
+static void poll_times_out_then_wakes(unsigned int coalesce_us)
 {
+	EBPFC_OPTS(ebpfc_ringbuf_opts, o, .coalesce_us = coalesce_us);
 	struct ebpfc_ringbuf *rb = NULL;
 	struct epoll_event ev;
 	struct later l;
@@ -726,13 +727,11 @@ static void test_poll_times_out_then_wakes_on_records(void **state)
 	pthread_t th;
 	struct rbt t;
 	double t0, dt;
-	int n;
+	int n, i;
 
-	(void)state;
-	TU_REQUIRE_PRIVS();
 	rbt_open(&t);
 	expect_init(&e, 0);
-	assert_ok(ebpfc_ringbuf_new(t.rb, expect_cb, &e, NULL, &rb));
+	assert_ok(ebpfc_ringbuf_new(t.rb, expect_cb, &e, &o, &rb));
 
 	t0 = now_s();
 	assert_int_equal(ebpfc_ringbuf_poll(rb, 150), 0);
@@ -775,9 +774,48 @@ static void test_poll_times_out_then_wakes_on_records(void **state)
 	expect_ok(&e);
 	assert_int_equal(e.got, 9);
 
+	/*
+	 * Polls that keep finding records (a dense stream, when coalescing),
+	 * then a quiet ring: poll must still arm the wakeup before it sleeps,
+	 * and records produced during that sleep wake it.
+	 */
+	for (i = 0; i < 20; i++) {
+		emit(&t, RING_RB, 1, 16, 0, 0);
+		assert_int_equal(ebpfc_ringbuf_poll(rb, 1000), 1);
+	}
+	l.delay_ms = 100;
+	l.count = 2;
+	assert_int_equal(pthread_create(&th, NULL, later_thread, &l), 0);
+	t0 = now_s();
+	n = ebpfc_ringbuf_poll(rb, 5000);
+	dt = now_s() - t0;
+	pthread_join(th, NULL);
+	assert_ok(l.err);
+	assert_true(n >= 1);
+	if (dt > 2)
+		fail_msg("poll woke %.3f s after records were produced", dt);
+	n += ebpfc_ringbuf_poll(rb, 0);
+	assert_int_equal(n, 2);
+	expect_ok(&e);
+	assert_int_equal(e.got, 31);
+
 	ebpfc_ringbuf_free(rb);
 	expect_free(&e);
 	rbt_close(&t);
+}
+
+static void test_poll_times_out_then_wakes_on_records(void **state)
+{
+	(void)state;
+	TU_REQUIRE_PRIVS();
+	poll_times_out_then_wakes(0);
+}
+
+static void test_poll_coalescing_times_out_then_wakes_on_records(void **state)
+{
+	(void)state;
+	TU_REQUIRE_PRIVS();
+	poll_times_out_then_wakes(100000);
 }
 
 /* ---- user ring buffer ------------------------------------------------------------------- */
@@ -940,22 +978,29 @@ static void test_user_ringbuf_blocking_reserve(void **state)
 struct producer {
 	struct rbt *t;
 	__u32 repeat;		/* runs per test_run call; 0: 50 */
-	volatile int stop;
+	int stop;		/* set by the test thread, read by the producer: atomics */
 	unsigned long runs;
-	int err;
+	int err;		/* atomics too */
 };
+
+static int producer_err(struct producer *p)
+{
+	return __atomic_load_n(&p->err, __ATOMIC_RELAXED);
+}
 
 static void *producer_thread(void *arg)
 {
 	struct producer *p = arg;
 	unsigned char pkt[64] = { 0 };
 
-	while (!p->stop) {
+	while (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
 		EBPFC_OPTS(ebpfc_test_run_opts, o, .data_in = pkt, .data_size_in = sizeof(pkt),
 			   .repeat = p->repeat ? p->repeat : 50);
 
-		p->err = ebpfc_prog_test_run(p->t->emit, &o);
-		if (p->err)
+		int err = ebpfc_prog_test_run(p->t->emit, &o);
+
+		__atomic_store_n(&p->err, err, __ATOMIC_RELAXED);
+		if (err)
 			break;
 		p->runs++;
 	}
@@ -968,9 +1013,9 @@ static void *producer_thread(void *arg)
  * every sequence number arrives exactly once and in order per ring, and
  * the total matches what the program submitted.
  */
-static void threaded(bool batch)
+static void threaded(bool batch, unsigned int coalesce_us)
 {
-	EBPFC_OPTS(ebpfc_ringbuf_opts, o, .batch = batch);
+	EBPFC_OPTS(ebpfc_ringbuf_opts, o, .batch = batch, .coalesce_us = coalesce_us);
 	struct ebpfc_ringbuf *rb = NULL;
 	struct producer p;
 	struct expect ea, eb;
@@ -998,14 +1043,14 @@ static void threaded(bool batch)
 	 * records: a lost wakeup (the race the fence in ringbuf.c closes).
 	 */
 	end = now_s() + 2.5;
-	while (now_s() < end && !p.err) {
+	while (now_s() < end && !producer_err(&p)) {
 		n = ebpfc_ringbuf_poll(rb, 1000);
-		if (n == 0 && !p.err)
+		if (n == 0 && !producer_err(&p))
 			timeouts++;
 		if (n < 0)
 			break;
 	}
-	p.stop = 1;
+	__atomic_store_n(&p.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	assert_ok(p.err);
 	assert_true(n >= 0);
@@ -1018,9 +1063,9 @@ static void threaded(bool batch)
 	assert_int_equal(eb.got, t.sent[RING_B]);
 	assert_int_equal(ea.seq, t.seq[RING_A]);
 	assert_int_equal(eb.seq, t.seq[RING_B]);
-	print_message("threaded%s: %lu runs, %zu + %zu records (%.1f MB), %llu + %llu "
+	print_message("threaded%s%s: %lu runs, %zu + %zu records (%.1f MB), %llu + %llu "
 		      "reservations failed on a full ring\n",
-		      batch ? " (batch)" : "", p.runs, ea.got, eb.got,
+		      batch ? " (batch)" : "", coalesce_us ? " (coalescing)" : "", p.runs, ea.got, eb.got,
 		      (ea.bytes + eb.bytes) / 1e6, (unsigned long long)t.fails[RING_A],
 		      (unsigned long long)t.fails[RING_B]);
 	assert_true(ea.got > 1000 && eb.got > 1000);
@@ -1032,14 +1077,21 @@ static void test_threaded_producer_and_consumer_every_record_once_in_order(void 
 {
 	(void)state;
 	TU_REQUIRE_PRIVS();
-	threaded(false);
+	threaded(false, 0);
 }
 
 static void test_threaded_producer_and_consumer_batch_mode(void **state)
 {
 	(void)state;
 	TU_REQUIRE_PRIVS();
-	threaded(true);
+	threaded(true, 0);
+}
+
+static void test_threaded_producer_and_consumer_batch_mode_coalescing(void **state)
+{
+	(void)state;
+	TU_REQUIRE_PRIVS();
+	threaded(true, 200);
 }
 
 /*
@@ -1080,13 +1132,13 @@ static void test_own_event_loop_never_sleeps_through_a_record(void **state)
 		p.repeat = 1;
 		assert_int_equal(pthread_create(&th, NULL, producer_thread, &p), 0);
 		end = now_s() + 1.5;
-		while (now_s() < end && !p.err) {
+		while (now_s() < end && !producer_err(&p)) {
 			assert_true(ebpfc_ringbuf_consume(rb) >= 0);
-			if (epoll_wait(ebpfc_ringbuf_epoll_fd(rb), &ev, 1, 500) == 0 && !p.err)
+			if (epoll_wait(ebpfc_ringbuf_epoll_fd(rb), &ev, 1, 500) == 0 && !producer_err(&p))
 				timeouts++;
 			waits++;
 		}
-		p.stop = 1;
+		__atomic_store_n(&p.stop, 1, __ATOMIC_RELAXED);
 		pthread_join(th, NULL);
 		assert_ok(p.err);
 		assert_true(ebpfc_ringbuf_consume(rb) >= 0);
@@ -1271,10 +1323,12 @@ int main(void)
 		cmocka_unit_test(test_callback_stop_returns_its_value_and_keeps_the_rest),
 		cmocka_unit_test(test_consume_n_stops_after_max),
 		cmocka_unit_test(test_poll_times_out_then_wakes_on_records),
+		cmocka_unit_test(test_poll_coalescing_times_out_then_wakes_on_records),
 		cmocka_unit_test(test_user_ringbuf_drained_by_a_program),
 		cmocka_unit_test(test_user_ringbuf_blocking_reserve),
 		cmocka_unit_test(test_threaded_producer_and_consumer_every_record_once_in_order),
 		cmocka_unit_test(test_threaded_producer_and_consumer_batch_mode),
+		cmocka_unit_test(test_threaded_producer_and_consumer_batch_mode_coalescing),
 		cmocka_unit_test(test_own_event_loop_never_sleeps_through_a_record),
 		cmocka_unit_test(test_new_free_cycles_leak_no_fds_or_mappings),
 		cmocka_unit_test(test_execsnoop_sees_an_exec),

@@ -47,14 +47,27 @@ typedef int (*ebpfc_ringbuf_sample_fn)(void *user, const void *data, size_t size
 struct ebpfc_ringbuf_opts {
 	size_t sz;
 	/*
-	 * Publish the consumer position once per drained batch (every record
-	 * up to the producer position read at the start of the batch, at
-	 * most a quarter of the ring) instead of after every record: fewer
-	 * stores to the cache line every producer reads at each reservation.
-	 * The space of a record is then given back to producers a little
-	 * later, so keep rings large enough for the batch.
+	 * Publish the consumer position once per drained batch - when the
+	 * consumer has caught up (at the end of consume, before poll sleeps)
+	 * and at least every quarter of the ring - instead of after every
+	 * record: fewer stores to the cache line every producer reads at each
+	 * reservation. Space is then given back to producers later, so keep
+	 * rings large enough for a quarter of them to be in flight.
 	 */
 	bool batch;
+	/*
+	 * Coalescing for dense streams, in microseconds (0, the default: off).
+	 * When poll keeps finding records less than this far apart and then
+	 * finds none, it waits up to this long before arming the kernel's
+	 * wakeup, instead of at once. A consumer that keeps catching up with
+	 * a fast producer otherwise has the kernel wake it for almost every
+	 * record, an interrupt and a context switch each, which slows the
+	 * producer down more than anything the consumer does; with it,
+	 * records of a dense stream may wait up to this long, and the ring
+	 * must have room for what arrives meanwhile. 50 to 200 is a good
+	 * range for a stream of more than 100k records a second.
+	 */
+	unsigned int coalesce_us;
 };
 
 /*
@@ -85,13 +98,21 @@ EBPFC_API int ebpfc_ringbuf_add(struct ebpfc_ringbuf *rb, const struct ebpfc_map
  * callback's non-zero return value, or a negative errno (-EINTR when a
  * signal interrupted the wait). Returns at once, possibly with 0, when a
  * ring without callback has records waiting for ebpfc_ringbuf_next().
+ *
+ * While records keep coming, poll gives the last record's space back only
+ * on the next call, so that the kernel sees a consumer still one record
+ * behind and does not interrupt the producer to wake it for each new one;
+ * it publishes everything before it sleeps. So a caller that waits on the
+ * epoll fd itself must call ebpfc_ringbuf_consume() last, not poll.
  */
 EBPFC_API int ebpfc_ringbuf_poll(struct ebpfc_ringbuf *rb, int timeout_ms);
 
 /*
  * Consume every record ready in every ring with a callback, without
  * waiting. Returns the count (at most INT_MAX per call) or a callback's
- * non-zero return value.
+ * non-zero return value. Unless a callback stopped it, it returns with
+ * every ring's position published and the kernel's wakeup armed: safe to
+ * sleep on the epoll fd after it.
  */
 EBPFC_API int ebpfc_ringbuf_consume(struct ebpfc_ringbuf *rb);
 
@@ -102,11 +123,12 @@ EBPFC_API int ebpfc_ringbuf_consume_n(struct ebpfc_ringbuf *rb, size_t max);
  * The poller's epoll fd, for a caller's own event loop: readable when a
  * ring has new records. Rings are registered edge-triggered and the kernel
  * signals only when a record is committed at the position the consumer
- * has caught up to, so readiness is reported once: after it, consume until
- * a call returns fewer records than it was allowed (ebpfc_ringbuf_consume()
- * returning a count, not a callback's stop value, drains everything and
- * re-arms the notification); records left behind by a stop or a max are
- * not signalled again. Owned by the poller.
+ * has caught up to, so readiness is reported once: after it, call
+ * ebpfc_ringbuf_consume() until it returns a count (not a callback's stop
+ * value) below what it was allowed, which leaves every ring drained and
+ * the notification re-armed; records left behind by a stop or a max, or
+ * by ebpfc_ringbuf_poll() (see there), are not signalled again. Owned by
+ * the poller.
  */
 EBPFC_API int ebpfc_ringbuf_epoll_fd(const struct ebpfc_ringbuf *rb);
 

@@ -46,7 +46,7 @@ STATIC := $(BUILD)/libebpfc.a
 SHARED := $(BUILD)/libebpfc.so.$(VERSION)
 
 .PHONY: all lib bpf tests examples bench tools check test check-asan install \
-        headers-check deps clean demo vmtest fuzz fuzz-smoke
+        headers-check deps clean demo vmtest fuzz fuzz-smoke skels corpus-test
 
 all: lib bpf tools examples bench
 
@@ -79,11 +79,20 @@ tools: $(if $(TOOL_SRCS),$(BUILD)/ebpfc)
 $(BUILD)/ebpfc: $(TOOL_SRCS) $(wildcard tools/ebpfc/*.h) $(STATIC)
 	$(CC) $(APPCFLAGS) -Itools/ebpfc -o $@ $(TOOL_SRCS) $(STATIC)
 
+# Typed skeletons of every BPF object, for the examples (`ebpfc gen skeleton`).
+SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o $(BUILD)/ebpfc
+	@mkdir -p $(dir $@)
+	$(BUILD)/ebpfc gen skeleton $< > $@.tmp && mv -f $@.tmp $@
+
+skels: $(SKELS)
+
 examples: $(EX_BINS) bpf
 
-$(BUILD)/examples/%: examples/%.c $(STATIC)
+$(BUILD)/examples/%: examples/%.c $(STATIC) $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CC) $(APPCFLAGS) -o $@ $< $(STATIC)
+	$(CC) $(APPCFLAGS) -I$(BUILD)/skel -o $@ $< $(STATIC)
 
 bench: $(BENCH_BINS)
 
@@ -165,6 +174,10 @@ fuzz-smoke: fuzz
 
 demo: all
 	tools/demo/demo.sh
+
+# Load every CO-RE object embedded in Debian's libbpf-tools (installs the package).
+corpus-test: all
+	tools/corpus/corpus-test.sh
 
 KERNEL ?= 6.1
 vmtest: tests

@@ -596,18 +596,40 @@ static bool kinds_compat(const struct btf_type *a, const struct btf_type *b)
 	       (ebpfc_btf_is_any_enum(a) && ebpfc_btf_is_any_enum(b));
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int add_cands(struct core_call *c, struct core_cands *cc, uint32_t ti, const char *name,
 		     const struct btf_type *lt)
 {
 	const struct core_target *tg = &c->ctx->targets[ti];
+	/*
+	 * Only kinds that can match (kinds_compat): searching any kind would
+	 * make the BTF index every function name, most of the kernel's names,
+	 * which no relocation asks for.
+	 */
+	unsigned int kinds[2] = { ebpfc_btf_kind(lt), 0 };
 	struct core_cand *nc;
 	uint32_t *ids;
-	int n, i;
+	int n = 0, m, i, k;
 
-	n = ebpfc_btf_find_all(tg->btf, name, 0, EBPFC_BTF_FIND_ESSENTIAL, NULL, 0);
+	if (ebpfc_btf_is_any_enum(lt)) {
+		kinds[0] = BTF_KIND_ENUM;
+		kinds[1] = BTF_KIND_ENUM64;
+	}
+	for (k = 0; k < 2 && kinds[k]; k++) {
+		m = ebpfc_btf_find_all(tg->btf, name, kinds[k], EBPFC_BTF_FIND_ESSENTIAL, NULL, 0);
+		if (m < 0)
+			return call_err(c, -m, "'%s': candidate search failed: %s", c->path,
+					ebpfc_errmsg());
+		n += m;
+	}
 	if (n <= 0)
-		return n < 0 ? call_err(c, -n, "'%s': candidate search failed: %s", c->path,
-					ebpfc_errmsg()) : 0;
+		return 0;
 	ids = malloc((size_t)n * sizeof(*ids));
 	nc = realloc(cc->c, ((size_t)cc->cnt + (size_t)n) * sizeof(*nc));
 	if (!ids || !nc) {
@@ -617,7 +639,15 @@ static int add_cands(struct core_call *c, struct core_cands *cc, uint32_t ti, co
 		return call_err(c, ENOMEM, "out of memory");
 	}
 	cc->c = nc;
-	n = ebpfc_btf_find_all(tg->btf, name, 0, EBPFC_BTF_FIND_ESSENTIAL, ids, (size_t)n);
+	for (k = 0, m = 0; k < 2 && kinds[k] && m < n; k++) {
+		i = ebpfc_btf_find_all(tg->btf, name, kinds[k], EBPFC_BTF_FIND_ESSENTIAL, ids + m,
+				       (size_t)(n - m));
+		m += i < 0 ? 0 : (i < n - m ? i : n - m);
+	}
+	n = m;
+	/* Lowest ids first, as one search over every kind gives them. */
+	if (kinds[1])
+		qsort(ids, (size_t)n, sizeof(*ids), cmp_u32);
 	for (i = 0; i >= 0 && i < n; i++) {
 		const struct btf_type *t = type_at(tg->btf, ids[i]);
 

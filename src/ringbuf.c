@@ -161,7 +161,8 @@ static inline unsigned long rec_total(__u32 len)
  * unpublished (see "Wakeups" above): the producer goes on seeing a
  * consumer one record behind, and commits without waking anyone.
  */
-static int ring_drain(struct ring *r, bool batch, bool final, int max, int *stop, bool *more)
+static inline __attribute__((always_inline)) int
+ring_drain_impl(struct ring *r, const bool batch, bool final, int max, int *stop, bool *more)
 {
 	/*
 	 * Everything the loop needs in locals: the callback is an opaque call,
@@ -259,6 +260,14 @@ next:
 	r->prod = prod;
 	r->taken = 0;
 	return n;
+}
+
+/* One loop per mode, each without the other's test in it. */
+static int ring_drain(struct ring *r, bool batch, bool final, int max, int *stop, bool *more)
+{
+	if (batch)
+		return ring_drain_impl(r, true, final, max, stop, more);
+	return ring_drain_impl(r, false, final, max, stop, more);
 }
 
 /*

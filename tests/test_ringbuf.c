@@ -22,16 +22,12 @@
 #include "testutil.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/perf_event.h>
 
 #ifndef EBPFC_TEST_BPF_DIR
 #error "EBPFC_TEST_BPF_DIR must name the directory of the built BPF objects"
@@ -1226,53 +1222,15 @@ static int exec_cb(void *user, const void *data, size_t size)
 	return 0;
 }
 
-/*
- * Attach a tracepoint program the way examples/execsnoop.c does while the
- * library has no link API: a perf event for the tracepoint and a
- * BPF_PERF_EVENT link (the program runs for the tracepoint on every CPU).
- */
-static int attach_tracepoint(const struct ebpfc_prog *prog, const char *cat, const char *name,
-			     int *pfd, int *lfd)
-{
-	struct perf_event_attr attr;
-	char path[256], *end;
-	char buf[32] = { 0 };
-	long id;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/%s/id", cat, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s/%s/id", cat, name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	if (read(fd, buf, sizeof(buf) - 1) <= 0) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	id = strtol(buf, &end, 10);
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = (__u64)id;
-	attr.sample_period = 1;
-	*pfd = (int)syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (*pfd < 0)
-		return -errno;
-	return ebpfc_sys_link_create(ebpfc_prog_fd(prog), *pfd, BPF_PERF_EVENT, NULL, lfd);
-}
-
 static void test_execsnoop_sees_an_exec(void **state)
 {
 	struct ebpfc_object *obj = NULL;
 	struct ebpfc_ringbuf *rb = NULL;
 	struct ebpfc_prog *prog = NULL;
 	struct ebpfc_map *events = NULL;
+	struct ebpfc_link *link = NULL;
 	struct exec_seen seen;
-	int pfd = -1, lfd = -1, err, status, fds;
+	int err, status, fds;
 	double end;
 	pid_t pid;
 
@@ -1285,12 +1243,12 @@ static void test_execsnoop_sees_an_exec(void **state)
 		fail_msg("load execsnoop.bpf.o: %s", ebpfc_errmsg());
 	assert_ok(ebpfc_object_find_prog(obj, "handle_exec", &prog));
 	assert_ok(ebpfc_object_find_map(obj, "events", &events));
-	err = attach_tracepoint(prog, "sched", "sched_process_exec", &pfd, &lfd);
+	/* Where its section says: tracepoint/sched/sched_process_exec. */
+	err = ebpfc_prog_attach(prog, &link);
 	if (err == -ENOENT) {
-		if (pfd >= 0)
-			close(pfd);
 		ebpfc_object_destroy(obj);
-		print_message("skipped: no tracefs with sched/sched_process_exec\n");
+		print_message("skipped: no sched/sched_process_exec tracepoint: %s\n",
+			      ebpfc_errmsg());
 		skip();
 	}
 	assert_ok(err);
@@ -1317,8 +1275,7 @@ static void test_execsnoop_sees_an_exec(void **state)
 	assert_int_equal(seen.ev.uid, getuid());
 
 	ebpfc_ringbuf_free(rb);
-	close(lfd);
-	close(pfd);
+	ebpfc_link_destroy(link);
 	ebpfc_object_destroy(obj);
 	assert_int_equal(tu_count_fds(), fds);
 }

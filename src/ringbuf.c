@@ -395,8 +395,9 @@ static int ring_map(struct ebpfc_ringbuf *rb, struct ring *r, const struct ebpfc
 	ev.events = EPOLLIN | EPOLLET;
 	ev.data.u32 = idx;
 	if (epoll_ctl(rb->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		err = ebpfc__err(errno, "ring buffer: map '%s': cannot add it to the epoll set: %s",
-				 name, ebpfc_strerror(errno));
+		err = ebpfc__err(errno, "ring buffer: map '%s': cannot add it to the epoll set: %s%s",
+				 name, ebpfc_strerror(errno),
+				 errno == EEXIST ? " (it is in this poller already)" : "");
 		ring_unmap(r);
 		return err;
 	}

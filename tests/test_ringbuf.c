@@ -334,6 +334,9 @@ static void test_new_refuses_wrong_maps_and_options(void **state)
 	big.tail[3] = 0;
 	assert_ok(ebpfc_ringbuf_new(t.rb, NULL, NULL, &big.o, &rb));
 	assert_err(ebpfc_ringbuf_add(rb, arr, NULL, NULL), EINVAL);
+	/* A map twice in one poller: two consumers fighting over one position. */
+	assert_err(ebpfc_ringbuf_add(rb, t.rb, NULL, NULL), EEXIST);
+	assert_errmsg_contains("in this poller already");
 	assert_int_equal(ebpfc_ringbuf_ring_count(rb), 1);
 	assert_err(ebpfc_ringbuf_next(rb, 1, &data, &size), EINVAL);
 	assert_err(ebpfc_ringbuf_next(rb, 0, NULL, &size), EINVAL);

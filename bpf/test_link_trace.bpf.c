@@ -51,6 +51,15 @@ int tp_getpid(void *ctx)
 SEC("raw_tp/sys_enter")
 int rawtp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
+	if (mine() && ctx->args[1] == getpid_nr)
+		__sync_fetch_and_add(&rawtp_hits, 1);
+	return 0;
+}
+
+/* The same with the cookie, which raw tracepoints have only since 6.10. */
+SEC("raw_tp/sys_enter")
+int rawtp_cookie_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
 	if (mine() && ctx->args[1] == getpid_nr) {
 		__sync_fetch_and_add(&rawtp_hits, 1);
 		rawtp_cookie = bpf_get_attach_cookie(ctx);

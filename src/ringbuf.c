@@ -87,7 +87,7 @@
 #define RB_FLAGS (BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT)
 
 struct ring {
-	/* Read for every record: first, in one cache line. */
+	/* What a drain loads on entry, first. */
 	const char *data;		/* the data area, mapped twice */
 	unsigned long mask;		/* size - 1 */
 	unsigned long cons;		/* where we read next */
@@ -98,12 +98,11 @@ struct ring {
 	const unsigned long *producer_pos; /* page 1, read-only */
 	ebpfc_ringbuf_sample_fn cb;
 	void *user;
-	/* The rest only when a drain ends or a ring is set up and freed. */
+	/* The rest off the record loop. */
 	unsigned long batch_max;	/* batch mode: publish at least this often */
 	size_t taken;			/* records ebpfc_ringbuf_next() gave out unreleased */
 	bool dirty;			/* stored consumer_pos since the last fence */
 	size_t prod_map_sz;
-	char name[BPF_OBJ_NAME_LEN];
 };
 
 struct ebpfc_ringbuf {
@@ -354,7 +353,6 @@ static int ring_map(struct ebpfc_ringbuf *rb, struct ring *r, const struct ebpfc
 	struct epoll_event ev;
 	void *p;
 
-	ebpfc__strlcpy(r->name, name, sizeof(r->name));
 	if (fd < 0)
 		return ebpfc__err(EBADF, "ring buffer: map '%s' has no fd yet (load its object first)",
 				  name);

@@ -322,12 +322,17 @@ static const struct perf_event_header *pb_unwrap(struct pb_ring *r, __u64 off, s
 	size_t first = (size_t)(r->mask + 1 - off);
 
 	if (r->scratch_sz < size) {
-		char *s = realloc(r->scratch, size);
+		/* Powers of 2 from 512 bytes: few reallocations, at most 64 KiB (a u16 size). */
+		size_t want = r->scratch_sz ? r->scratch_sz : 512;
+		char *s;
 
+		while (want < size)
+			want *= 2;
+		s = realloc(r->scratch, want);
 		if (!s)
 			return NULL;
 		r->scratch = s;
-		r->scratch_sz = size;
+		r->scratch_sz = want;
 	}
 	memcpy(r->scratch, r->data + off, first);
 	memcpy(r->scratch + first, r->data, size - first);

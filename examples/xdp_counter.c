@@ -18,8 +18,8 @@
  *
  * then detaches and exits 0. Any failure prints ebpfc_errmsg() and exits 1.
  *
- * It is an example of the ebpfc API, not a tool: the library's own link API
- * will replace the hand-written attach code below.
+ * It is an example of the ebpfc API, not a tool; ebpfc_prog_attach_xdp()
+ * picks the bpf link or netlink, and destroying the link detaches either way.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -33,10 +33,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/socket.h>
 #include <linux/if_link.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <ebpfc/ebpfc.h>
 
 #define OBJ_NAME "xdp_counter.bpf.o"
@@ -55,13 +52,6 @@ struct options {
 	double duration;	/* 0: until a signal */
 	const char *obj_path;	/* NULL: found next to the binary */
 	bool netlink;		/* legacy attach even where links work */
-};
-
-struct attachment {
-	int ifindex;
-	__u32 xdp_flags;
-	int link_fd;		/* -1 when attached through netlink */
-	bool netlink;
 };
 
 struct totals {
@@ -184,91 +174,7 @@ static int default_obj_path(char *buf, size_t len)
 	return w < 0 || (size_t)w >= len ? -1 : 0;
 }
 
-/* ---- rtnetlink attach, for kernels without XDP links (before 5.9) -------------------- */
-
-static void nl_put(struct nlmsghdr *nh, unsigned short type, const void *data, size_t len)
-{
-	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-}
-
-/* The kernel's extended-ack message, if the error carries one. */
-static const char *nl_extack(const struct nlmsghdr *nh, const struct nlmsgerr *e)
-{
-	const struct rtattr *rta;
-	int left;
-
-	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
-	rta = (const struct rtattr *)((const char *)e + NLMSG_ALIGN(sizeof(*e)));
-	left = (int)nh->nlmsg_len - (int)((const char *)rta - (const char *)nh);
-	for (; RTA_OK(rta, left); rta = RTA_NEXT(rta, left))
-		if (rta->rta_type == NLMSGERR_ATTR_MSG)
-			return RTA_DATA(rta);
-	return NULL;
-}
-
-static int nl_transact(int sock, struct nlmsghdr *req)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
-	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
-	const struct nlmsgerr *e = NLMSG_DATA(nh);
-	const char *msg;
-	ssize_t n;
-
-	if (sendto(sock, req, req->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return -errno;
-	n = recv(sock, buf, sizeof(buf), 0);
-	if (n < 0)
-		return -errno;
-	if (!NLMSG_OK(nh, (size_t)n) || nh->nlmsg_type != NLMSG_ERROR)
-		return -EPROTO;
-	if (e->error && (msg = nl_extack(nh, e)))
-		fprintf(stderr, "xdp_counter: netlink: %s\n", msg);
-	return e->error;
-}
-
-/* RTM_SETLINK with IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS }; prog_fd -1 detaches. */
-static int netlink_set_xdp(int ifindex, int prog_fd, __u32 flags)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-		char attrs[64];
-	} req;
-	struct rtattr *nest;
-	int one = 1, sock, err;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
-	req.nh.nlmsg_type = RTM_SETLINK;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = ifindex;
-	nest = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
-	nl_put(&req.nh, IFLA_XDP | NLA_F_NESTED, NULL, 0);
-	nl_put(&req.nh, IFLA_XDP_FD, &prog_fd, sizeof(prog_fd));
-	nl_put(&req.nh, IFLA_XDP_FLAGS, &flags, sizeof(flags));
-	nest->rta_len = (unsigned short)((char *)&req + req.nh.nlmsg_len - (char *)nest);
-
-	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (sock < 0)
-		return -errno;
-	/* Best effort: older kernels have neither, and work without them. */
-	setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	err = nl_transact(sock, &req.nh);
-	close(sock);
-	return err;
-}
-
-/* ---- attach and detach ---------------------------------------------------------------- */
+/* ---- attach ----------------------------------------------------------------------------- */
 
 static const char *mode_name(__u32 flags)
 {
@@ -279,60 +185,25 @@ static const char *mode_name(__u32 flags)
 	return "default";
 }
 
-static int attach_netlink(struct attachment *at, int prog_fd)
+/*
+ * A bpf link (5.9+) where the kernel has XDP links, else rtnetlink; --netlink
+ * asks for rtnetlink anyway. Either way the device must have no XDP program
+ * yet, and destroying the link takes ours off again.
+ */
+static int attach_xdp(const struct options *o, int ifindex, const struct ebpfc_prog *prog,
+		      struct ebpfc_link **link)
 {
+	EBPFC_OPTS(ebpfc_xdp_attach_opts, xo, .flags = o->xdp_flags, .netlink = o->netlink);
 	int err;
 
-	/* Never replace a program someone else attached. */
-	err = netlink_set_xdp(at->ifindex, prog_fd, at->xdp_flags | XDP_FLAGS_UPDATE_IF_NOEXIST);
+	err = ebpfc_prog_attach_xdp(prog, ifindex, &xo, link);
 	if (err) {
-		fprintf(stderr, "xdp_counter: netlink XDP attach to ifindex %d failed: %s\n",
-			at->ifindex, ebpfc_strerror(err));
-		return err;
-	}
-	at->netlink = true;
-	return 0;
-}
-
-static int attach_xdp(struct attachment *at, int prog_fd, bool force_netlink)
-{
-	EBPFC_OPTS(ebpfc_link_create_opts, lo, .flags = at->xdp_flags);
-	int err;
-
-	at->link_fd = -1;
-	if (force_netlink)
-		return attach_netlink(at, prog_fd);
-	err = ebpfc_sys_link_create(prog_fd, at->ifindex, BPF_XDP, &lo, &at->link_fd);
-	if (!err)
-		return 0;
-	at->link_fd = -1;
-	if (err != -EINVAL && err != -EOPNOTSUPP) {
 		fprintf(stderr, "xdp_counter: %s\n", ebpfc_errmsg());
 		if (err == -EBUSY || err == -EEXIST)
-			fprintf(stderr, "xdp_counter: another XDP program is attached to ifindex "
-					"%d; see `ip link show`\n", at->ifindex);
-		return err;
+			fprintf(stderr, "xdp_counter: see `ip link show` for the program attached to "
+					"ifindex %d\n", ifindex);
 	}
-	fprintf(stderr, "xdp_counter: no XDP bpf link (%s); attaching through netlink\n",
-		ebpfc_strerror(err));
-	return attach_netlink(at, prog_fd);
-}
-
-static void detach_xdp(struct attachment *at)
-{
-	int err;
-
-	if (at->link_fd >= 0) {
-		close(at->link_fd);	/* the link, not pinned, detaches on close */
-		at->link_fd = -1;
-	}
-	if (at->netlink) {
-		err = netlink_set_xdp(at->ifindex, -1, at->xdp_flags);
-		if (err)
-			fprintf(stderr, "xdp_counter: netlink XDP detach failed: %s\n",
-				ebpfc_strerror(err));
-		at->netlink = false;
-	}
+	return err;
 }
 
 /* ---- reading the counters ------------------------------------------------------------ */
@@ -503,12 +374,11 @@ struct counter {
 	struct ebpfc_object *obj;
 	struct ebpfc_map *counts;
 	const volatile __u64 *non_ip;
-	int prog_fd;
+	struct ebpfc_prog *prog;
 };
 
 static int open_and_load(const char *path, struct counter *c)
 {
-	struct ebpfc_prog *prog;
 	void *addr;
 	size_t size;
 	int err;
@@ -517,7 +387,7 @@ static int open_and_load(const char *path, struct counter *c)
 	if (!err)
 		err = ebpfc_object_load(c->obj, NULL);
 	if (!err)
-		err = ebpfc_object_find_prog(c->obj, "xdp_count", &prog);
+		err = ebpfc_object_find_prog(c->obj, "xdp_count", &c->prog);
 	if (!err)
 		err = ebpfc_object_find_map(c->obj, "counts", &c->counts);
 	if (!err)
@@ -531,18 +401,17 @@ static int open_and_load(const char *path, struct counter *c)
 		return -EINVAL;
 	}
 	c->non_ip = addr;
-	c->prog_fd = ebpfc_prog_fd(prog);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct counter c = { 0 };
-	struct attachment at;
+	struct ebpfc_link *link = NULL;
 	struct options o;
 	char path[PATH_MAX];
 	sigset_t wait_mask;
-	int err;
+	int err, ifindex;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv, &o))
@@ -551,9 +420,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xdp_counter: cannot build the object's path\n");
 		return 1;
 	}
-	at = (struct attachment){ .ifindex = (int)if_nametoindex(o.ifname),
-				  .xdp_flags = o.xdp_flags, .link_fd = -1 };
-	if (!at.ifindex) {
+	ifindex = (int)if_nametoindex(o.ifname);
+	if (!ifindex) {
 		fprintf(stderr, "xdp_counter: no interface named '%s'\n", o.ifname);
 		return 1;
 	}
@@ -561,14 +429,14 @@ int main(int argc, char **argv)
 		return 1;
 	err = open_and_load(o.obj_path ? o.obj_path : path, &c);
 	if (!err)
-		err = attach_xdp(&at, c.prog_fd, o.netlink);
+		err = attach_xdp(&o, ifindex, c.prog, &link);
 	if (!err) {
 		printf("xdp_counter: attached to %s (ifindex %d), %s mode, through %s; "
-		       "SIGINT or SIGTERM stops\n", o.ifname, at.ifindex, mode_name(o.xdp_flags),
-		       at.netlink ? "netlink" : "a bpf link");
+		       "SIGINT or SIGTERM stops\n", o.ifname, ifindex, mode_name(o.xdp_flags),
+		       ebpfc_link_mech(link) == EBPFC_LINK_MECH_NETLINK ? "netlink" : "a bpf link");
 		err = count_loop(&o, c.counts, c.non_ip, &wait_mask);
-		detach_xdp(&at);
 	}
+	ebpfc_link_destroy(link);	/* detaches, by link or by netlink */
 	ebpfc_object_destroy(c.obj);
 	return err ? 1 : 0;
 }

@@ -772,6 +772,25 @@ static void test_xdp_netlink(void **state)
 	sleep_ms(50);
 	assert_int_equal(*c2, N_EVENTS);
 
+	/*
+	 * Replacing a named program (IFLA_XDP_EXPECTED_FD): the replaced link no
+	 * longer owns the hook, and its destroy leaves the new program alone.
+	 */
+	assert_ok(ebpfc_prog_attach_xdp(prog_of(obj, "xdp_count"), if_b, &xo, &link));
+	xo.expected_prog_fd = ebpfc_prog_fd(prog_of(obj, "xdp_count2"));
+	assert_err(ebpfc_prog_attach_xdp(prog_of(obj, "xdp_count2"), if_b, &xo, &other), EEXIST);
+	xo.expected_prog_fd = ebpfc_prog_fd(prog_of(obj, "xdp_count"));
+	assert_ok(ebpfc_prog_attach_xdp(prog_of(obj, "xdp_count2"), if_b, &xo, &other));
+	xo.expected_prog_fd = 0;
+	ebpfc_link_destroy(link);
+	send_frames(N_EVENTS);
+	assert_int_equal(wait_count(c2, 2 * N_EVENTS), 2 * N_EVENTS);
+	assert_int_equal(*c1, N_EVENTS);
+	ebpfc_link_destroy(other);
+	send_frames(N_EVENTS);
+	sleep_ms(50);
+	assert_int_equal(*c2, 2 * N_EVENTS);
+
 	/* Nothing is attached any more: a new attachment goes through. */
 	assert_ok(ebpfc_prog_attach_xdp(prog_of(obj, "xdp_count"), if_b, &xo, &link));
 	assert_ok(ebpfc_link_detach(link));

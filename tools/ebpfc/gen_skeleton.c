@@ -338,10 +338,15 @@ static void put_lifecycle(struct skel *s, const unsigned char *data, size_t size
 	put_bytes(out, data, size);
 	fputs("}\n\n", out);
 
-	/* detach, destroy */
-	fprintf(out, "static inline void %s__detach(struct %s *skel)\n{\n", n, n);
+	/*
+	 * detach (last program first: links made in program order go in
+	 * reverse, so that the first tc link on a device, whose clsact qdisc
+	 * it is, goes last), destroy
+	 */
+	fprintf(out, "/* Destroy every link in skel->links, the last program's first. */\n"
+		     "static inline void %s__detach(struct %s *skel)\n{\n", n, n);
 	fputs("\tif (!skel)\n\t\treturn;\n", out);
-	for (size_t i = 0; i < s->nprogs; i++)
+	for (size_t i = s->nprogs; i-- > 0;)
 		fprintf(out, "\tebpfc_link_destroy(skel->links.%s);\n\tskel->links.%s = NULL;\n",
 			s->prog_ident[i], s->prog_ident[i]);
 	fputs("}\n\n", out);

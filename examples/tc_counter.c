@@ -2,25 +2,28 @@
  * tc_counter.c - count the packets and bytes an interface receives and
  * sends, with the two tc programs of bpf/tc_counter.bpf.c.
  *
- *   tc_counter IFACE [--legacy] [--interval SEC] [--duration SEC] [--obj PATH]
+ *   tc_counter IFACE [--legacy] [--interval SEC] [--duration SEC]
  *
- * It loads the object with ebpfc and attaches count_ingress and
- * count_egress with ebpfc_prog_attach_tc(): as tcx links where the kernel
- * has them (6.6+), else (or with --legacy) as cls_bpf filters on a clsact
- * qdisc, which ebpfc creates if the interface has none and removes again.
- * Every interval it prints the totals of the per-CPU map `counts`, summed
- * over the CPUs. On SIGINT, SIGTERM or the end of --duration it prints a
- * final block for scripts to parse:
+ * Built on the object's skeleton (tc_counter.skel.h, from `ebpfc gen
+ * skeleton build/bpf/tc_counter.bpf.o`; make writes it to build/skel/):
+ * the object is inside the binary, and struct counts, the map's value,
+ * comes from it. tc_counter__open_and_load() loads it; count_ingress and
+ * count_egress are attached with ebpfc_prog_attach_tc() (a tc hook needs
+ * an interface, which no section can name) into skel->links, as tcx links
+ * where the kernel has them (6.6+), else (or with --legacy) as cls_bpf
+ * filters on a clsact qdisc, which ebpfc creates if the interface has none
+ * and removes again. Every interval it prints the totals of the per-CPU
+ * map `counts`, read with the typed tc_counter__map_counts__lookup() and
+ * summed over the CPUs. On SIGINT, SIGTERM or the end of --duration it
+ * prints a final block for scripts to parse:
  *
  *   total ingress packets=10 bytes=980
  *   total egress packets=12 bytes=1104
  *
- * then destroys the links (detaching the programs) and exits 0. Any failure
- * prints ebpfc_errmsg() and exits 1.
+ * then destroys the skeleton with its links (detaching the programs) and
+ * exits 0. Any failure prints ebpfc_errmsg() and exits 1.
  */
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,23 +32,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <ebpfc/ebpfc.h>
 
-#define OBJ_NAME "tc_counter.bpf.o"
-
-/* The value type of `counts`, as bpf/tc_counter.bpf.c declares it. */
-struct counts {
-	__u64 packets;
-	__u64 bytes;
-};
+#include "tc_counter.skel.h"
 
 struct options {
 	const char *ifname;
 	bool legacy;
 	double interval;
 	double duration;	/* 0: until a signal */
-	const char *obj_path;	/* NULL: found next to the binary */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -58,13 +53,10 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tc_counter IFACE [--legacy] [--interval SEC] [--duration SEC] "
-		   "[--obj PATH]\n"
+	fprintf(f, "usage: tc_counter IFACE [--legacy] [--interval SEC] [--duration SEC]\n"
 		   "  --legacy       clsact qdisc and cls_bpf filters even where tcx exists\n"
 		   "  --interval SEC seconds between reports (default 1)\n"
-		   "  --duration SEC stop after SEC seconds (default: at SIGINT/SIGTERM)\n"
-		   "  --obj PATH     BPF object (default: $EBPFC_BPF_DIR/" OBJ_NAME
-		   ", else ../bpf/" OBJ_NAME " next to this binary)\n");
+		   "  --duration SEC stop after SEC seconds (default: at SIGINT/SIGTERM)\n");
 }
 
 static int parse_seconds(const char *opt, const char *s, double *out)
@@ -101,13 +93,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (parse_seconds(a, v, a[2] == 'i' ? &o->interval : &o->duration))
 				return -1;
 			i++;
-		} else if (!strcmp(a, "--obj")) {
-			if (!v) {
-				fprintf(stderr, "tc_counter: --obj needs a path\n");
-				return -1;
-			}
-			o->obj_path = v;
-			i++;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			exit(0);
@@ -125,45 +110,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* $EBPFC_BPF_DIR/tc_counter.bpf.o, else build/bpf/ beside build/examples/. */
-static int default_obj_path(char *buf, size_t len)
-{
-	const char *dir = getenv("EBPFC_BPF_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
-	int w;
-
-	if (dir && *dir) {
-		w = snprintf(buf, len, "%s/%s", dir, OBJ_NAME);
-		return w < 0 || (size_t)w >= len ? -1 : 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	w = snprintf(buf, len, "%s/../bpf/%s", dirname(exe), OBJ_NAME);
-	return w < 0 || (size_t)w >= len ? -1 : 0;
-}
-
 /* ---- counters -------------------------------------------------------------------------- */
 
-/* One direction's totals: each CPU's copy sits at a stride rounded up to 8. */
-static int read_dir(const struct ebpfc_map *map, __u32 dir, unsigned char *buf,
-		    struct counts *out)
+/*
+ * One direction's totals over the CPUs: the typed accessor takes one
+ * tc_counter__counts__percpu (a struct counts at the kernel's stride) per
+ * possible CPU; a key or value of another type would not compile.
+ */
+static int read_dir(const struct tc_counter *skel, __u32 dir,
+		    struct tc_counter__counts__percpu *cpu, size_t ncpu, struct counts *out)
 {
-	size_t buf_sz = ebpfc_map_value_buf_size(map), off;
-	size_t stride = (ebpfc_map_value_size(map) + 7) & ~(size_t)7;
-	struct counts c;
-	int err;
+	int err = tc_counter__map_counts__lookup(skel, &dir, cpu, ncpu);
 
-	err = ebpfc_map_lookup(map, &dir, sizeof(dir), buf, buf_sz, 0);
 	if (err)
 		return err;
 	*out = (struct counts){ 0 };
-	for (off = 0; off + sizeof(c) <= buf_sz; off += stride) {
-		memcpy(&c, buf + off, sizeof(c));
-		out->packets += c.packets;
-		out->bytes += c.bytes;
+	for (size_t i = 0; i < ncpu; i++) {
+		out->packets += cpu[i].value.packets;
+		out->bytes += cpu[i].value.bytes;
 	}
 	return 0;
 }
@@ -208,14 +172,20 @@ static void sleep_until(double deadline, const sigset_t *wait_mask)
 	ppoll(NULL, 0, &ts, wait_mask);	/* returns early, EINTR, on a signal */
 }
 
-static int count_loop(const struct options *o, const struct ebpfc_map *map,
+static int count_loop(const struct options *o, const struct tc_counter *skel,
 		      const sigset_t *wait_mask)
 {
-	unsigned char *buf = malloc(ebpfc_map_value_buf_size(map));
+	int ncpu = ebpfc_num_possible_cpus();
+	struct tc_counter__counts__percpu *buf;
 	double start = now_seconds(), next = start + o->interval, now;
 	struct counts in, eg;
 	int err = 0;
 
+	if (ncpu < 0) {
+		fprintf(stderr, "tc_counter: %s\n", ebpfc_errmsg());
+		return ncpu;
+	}
+	buf = calloc((size_t)ncpu, sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
 	while (!stop_requested) {
@@ -229,13 +199,15 @@ static int count_loop(const struct options *o, const struct ebpfc_map *map,
 			continue;
 		while (next <= now)
 			next += o->interval;
-		if ((err = read_dir(map, 0, buf, &in)) || (err = read_dir(map, 1, buf, &eg)))
+		if ((err = read_dir(skel, 0, buf, (size_t)ncpu, &in)) ||
+		    (err = read_dir(skel, 1, buf, (size_t)ncpu, &eg)))
 			break;
 		printf("[%6.1fs] ingress %llu pkts %llu B, egress %llu pkts %llu B\n", now - start,
 		       (unsigned long long)in.packets, (unsigned long long)in.bytes,
 		       (unsigned long long)eg.packets, (unsigned long long)eg.bytes);
 	}
-	if (!err && !(err = read_dir(map, 0, buf, &in)) && !(err = read_dir(map, 1, buf, &eg))) {
+	if (!err && !(err = read_dir(skel, 0, buf, (size_t)ncpu, &in)) &&
+	    !(err = read_dir(skel, 1, buf, (size_t)ncpu, &eg))) {
 		printf("total ingress packets=%llu bytes=%llu\n", (unsigned long long)in.packets,
 		       (unsigned long long)in.bytes);
 		printf("total egress packets=%llu bytes=%llu\n", (unsigned long long)eg.packets,
@@ -257,22 +229,14 @@ static const char *mech_name(const struct ebpfc_link *l)
 int main(int argc, char **argv)
 {
 	EBPFC_OPTS(ebpfc_tc_attach_opts, to);
-	struct ebpfc_link *in = NULL, *eg = NULL;
-	struct ebpfc_object *obj = NULL;
-	struct ebpfc_prog *p_in, *p_eg;
-	struct ebpfc_map *map;
+	struct tc_counter *skel = NULL;
 	struct options o;
-	char path[PATH_MAX];
 	sigset_t wait_mask;
 	int err, ifindex;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_args(argc, argv, &o))
 		return 1;
-	if (!o.obj_path && default_obj_path(path, sizeof(path))) {
-		fprintf(stderr, "tc_counter: cannot build the object's path\n");
-		return 1;
-	}
 	ifindex = (int)if_nametoindex(o.ifname);
 	if (!ifindex) {
 		fprintf(stderr, "tc_counter: no interface named '%s'\n", o.ifname);
@@ -281,34 +245,25 @@ int main(int argc, char **argv)
 	if (setup_signals(&wait_mask))
 		return 1;
 	to.legacy = o.legacy;
-	err = ebpfc_object_open_file(o.obj_path ? o.obj_path : path, NULL, &obj);
+	/*
+	 * The links go into skel->links, so that tc_counter__destroy() detaches
+	 * them: the last program's first, so egress before ingress, whose link
+	 * made the clsact qdisc and takes it away last.
+	 */
+	err = tc_counter__open_and_load(&skel);
 	if (!err)
-		err = ebpfc_object_load(obj, NULL);
+		err = ebpfc_prog_attach_tc(skel->progs.count_ingress, ifindex, EBPFC_TC_INGRESS, &to,
+					   &skel->links.count_ingress);
 	if (!err)
-		err = ebpfc_object_find_prog(obj, "count_ingress", &p_in);
-	if (!err)
-		err = ebpfc_object_find_prog(obj, "count_egress", &p_eg);
-	if (!err)
-		err = ebpfc_object_find_map(obj, "counts", &map);
-	if (!err && ebpfc_map_value_size(map) != sizeof(struct counts)) {
-		fprintf(stderr, "tc_counter: the object's map does not match this program\n");
-		ebpfc_object_destroy(obj);
-		return 1;
-	}
-	if (!err)
-		err = ebpfc_prog_attach_tc(p_in, ifindex, EBPFC_TC_INGRESS, &to, &in);
-	if (!err)
-		err = ebpfc_prog_attach_tc(p_eg, ifindex, EBPFC_TC_EGRESS, &to, &eg);
+		err = ebpfc_prog_attach_tc(skel->progs.count_egress, ifindex, EBPFC_TC_EGRESS, &to,
+					   &skel->links.count_egress);
 	if (err) {
 		fprintf(stderr, "tc_counter: %s\n", ebpfc_errmsg());
 	} else {
 		printf("tc_counter: attached to %s (ifindex %d) through %s; SIGINT or SIGTERM "
-		       "stops\n", o.ifname, ifindex, mech_name(in));
-		err = count_loop(&o, map, &wait_mask);
+		       "stops\n", o.ifname, ifindex, mech_name(skel->links.count_ingress));
+		err = count_loop(&o, skel, &wait_mask);
 	}
-	/* Egress first: on clsact the ingress link made the qdisc and takes it away last. */
-	ebpfc_link_destroy(eg);
-	ebpfc_link_destroy(in);
-	ebpfc_object_destroy(obj);
+	tc_counter__destroy(skel);
 	return err ? 1 : 0;
 }

@@ -18,8 +18,9 @@
  * BTF, not a warm heap, not the parent's resident pages (a forked child's
  * peak RSS would start at its parent's). The child times the operation
  * itself (wall clock, user and system CPU from getrusage), the parent takes
- * the child's peak RSS from wait4(). RUNS runs each; the median counts, on a
- * machine shared with other work the minimum is printed too. Both loaders
+ * the child's peak RSS from wait4(). RUNS runs each, ebpfc and libbpf
+ * alternating so that both meet the same neighbours; the median counts, and
+ * on a machine shared with other work the minimum is printed too. Both loaders
  * link into the same binary, so the baseline RSS of the process (libc,
  * libbpf's shared libraries, this program) is the same for both.
  *
@@ -29,6 +30,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,26 +227,36 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* RUNS fresh processes; medians and minima of each measure. */
-static void measure(const char *what, const char *who, const char *arg, int runs,
-		    struct stat_ *st)
-{
+struct samples {
 	double ms[MAX_RUNS], us[MAX_RUNS], sy[MAX_RUNS], rss[MAX_RUNS];
+	int n;
+	bool failed;
+};
+
+static void sample_add(struct samples *v, const char *what, const char *who, const char *arg)
+{
 	struct sample s;
-	int i, n = 0;
+
+	if (v->failed || run_one(what, who, arg, &s)) {
+		v->failed = true;
+		return;
+	}
+	v->ms[v->n] = s.ms;
+	v->us[v->n] = s.user_ms;
+	v->sy[v->n] = s.sys_ms;
+	v->rss[v->n] = (double)s.maxrss_kib;
+	v->n++;
+}
+
+/* Medians and minima of the runs. */
+static void summarize(struct samples *v, const char *who, struct stat_ *st)
+{
+	double *ms = v->ms, *us = v->us, *sy = v->sy, *rss = v->rss;
+	int n = v->n;
 
 	memset(st, 0, sizeof(*st));
 	st->name = who;
-	for (i = 0; i < runs; i++) {
-		if (run_one(what, who, arg, &s))
-			break;
-		ms[n] = s.ms;
-		us[n] = s.user_ms;
-		sy[n] = s.sys_ms;
-		rss[n] = (double)s.maxrss_kib;
-		n++;
-	}
-	if (n < runs)
+	if (v->failed || !n)
 		return;
 	st->ok = 1;
 	st->med.ms = median(ms, n);
@@ -255,6 +267,28 @@ static void measure(const char *what, const char *who, const char *arg, int runs
 	st->min.sys_ms = sy[0];
 	st->med.maxrss_kib = (long)median(rss, n);
 	st->min.maxrss_kib = (long)rss[0];
+}
+
+/*
+ * RUNS fresh processes for ebpfc and, with libbpf, as many for libbpf,
+ * alternating, so that both meet the same neighbours on a shared machine.
+ */
+static void measure(const char *what, const char *arg, int runs, struct stat_ *e,
+		    struct stat_ *l)
+{
+	static struct samples ve, vl;
+	int i;
+
+	memset(&ve, 0, sizeof(ve));
+	memset(&vl, 0, sizeof(vl));
+	for (i = 0; i < runs; i++) {
+		sample_add(&ve, what, "ebpfc", arg);
+#ifdef HAVE_LIBBPF
+		sample_add(&vl, what, "libbpf", arg);
+#endif
+	}
+	summarize(&ve, "ebpfc", e);
+	summarize(&vl, "libbpf", l);
 }
 
 static void print_stat(const char *label, const struct stat_ *st)
@@ -318,19 +352,17 @@ int main(int argc, char **argv)
 	);
 
 	printf("\nkernel BTF (/sys/kernel/btf/vmlinux):\n");
-	measure("btf", "ebpfc", "-", runs, &e);
+	measure("btf", "-", runs, &e, &l);
 	print_stat("load", &e);
 	if (!e.ok)
 		return 1;
 #ifdef HAVE_LIBBPF
-	measure("btf", "libbpf", "-", runs, &l);
 	print_stat("load", &l);
 #endif
 	print_ratio("load", &e, &l, 8);
-	measure("btf", "ebpfc", "task_struct", runs, &e);
+	measure("btf", "task_struct", runs, &e, &l);
 	print_stat("load + find task_struct", &e);
 #ifdef HAVE_LIBBPF
-	measure("btf", "libbpf", "task_struct", runs, &l);
 	print_stat("load + find task_struct", &l);
 #endif
 	print_ratio("load + find task_struct", &e, &l, 8);
@@ -346,10 +378,9 @@ int main(int argc, char **argv)
 			printf("  %-28s skipped: %s: %s\n", objs[i], path, strerror(errno));
 			continue;
 		}
-		measure("load", "ebpfc", path, runs, &e);
+		measure("load", path, runs, &e, &l);
 		print_stat(objs[i], &e);
 #ifdef HAVE_LIBBPF
-		measure("load", "libbpf", path, runs, &l);
 		print_stat(objs[i], &l);
 #endif
 		print_ratio(objs[i], &e, &l, 5);

@@ -494,9 +494,11 @@ struct ebpfc_link_info {
 	__u64 offset;		/* kprobe, uprobe */
 	/*
 	 * The target by name: "CAT:NAME" for a tracepoint, the raw tracepoint,
-	 * the kprobe's function, the uprobe's file, the iterator's target;
-	 * "" when there is none. The kernel's answer where it gives one (6.6+
-	 * for perf events), else what ebpfc attached.
+	 * the kprobe's function, the uprobe's file, the iterator's target, the
+	 * device ("eth0", "eth0:ingress"), the cgroup's path; "" when there is
+	 * none. For a link opened from a pin, the kernel's name where it
+	 * reports one (raw_tp, iter; perf events since 6.6: the event's name
+	 * without its category).
 	 */
 	char name[256];
 	bool pinned;

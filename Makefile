@@ -128,7 +128,7 @@ check: deps
 	$(MAKE) all tests headers-check
 	tools/run-tests.sh $(BUILD)/tests
 	BUILD=$(BUILD) tests/cli/run.sh
-	$(if $(NOVM),@echo "check: NOVM set, not running the suite under qemu",$(MAKE) vmtest)
+	$(if $(NOVM),@echo "check: NOVM is set so the suite does not run under qemu",$(MAKE) vmtest)
 
 test: check
 

@@ -84,7 +84,7 @@ SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o $(BUILD)/ebpfc
 	@mkdir -p $(dir $@)
-	$(BUILD)/ebpfc gen skeleton $< > $@.tmp && mv -f $@.tmp $@
+	$(BUILD)/ebpfc gen skeleton $< > $@.$$$$ && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 skels: $(SKELS)
 
@@ -100,7 +100,7 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(APPCFLAGS) -o $@ $< $(STATIC) $(if $(wildcard /usr/include/bpf/libbpf.h),-DHAVE_LIBBPF -lbpf)
 
-tests: $(TEST_BINS) bpf
+tests: $(TEST_BINS) bpf tools
 
 $(BUILD)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/lib/*.h tests/*.h) $(STATIC)
 	@mkdir -p $(dir $@)

@@ -331,11 +331,13 @@ static int resolve_ksym(struct ebpfc_object *obj, struct ebpfc__extern *e)
 	if (err)
 		return err;
 	/* Absent and not weak: only the programs using it fail, at link. */
-	err = ebpfc_btf_find(k, e->name, e->kind == EBPFC__EXT_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR,
-			     &e->kernel_btf_id);
+	(void)k;
+	err = ebpfc__obj_kernel_find(obj, e->name,
+				     e->kind == EBPFC__EXT_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR,
+				     &e->kernel_btf_id, &e->btf_obj_fd);
 	e->found = err == 0;
 	ebpfc__err_clear();
-	return 0;
+	return err == -ENOENT ? 0 : err;
 }
 
 int ebpfc__obj_resolve_externs(struct ebpfc_object *obj)

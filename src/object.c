@@ -416,6 +416,7 @@ EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)
 	free(obj->funcs);
 	ebpfc__close(obj->btf_fd);
 	ebpfc__core_ctx_free(obj->core);
+	ebpfc__kmods_close(&obj->kmods);
 	ebpfc_btf_destroy(obj->kbtf);
 	free(obj->btf_path);
 	ebpfc__btf_ext_destroy(obj->btf_ext);
@@ -445,6 +446,38 @@ int ebpfc__obj_kernel_btf(struct ebpfc_object *obj, struct ebpfc_btf **btf)
 	}
 	*btf = obj->kbtf;
 	return 0;
+}
+
+struct ebpfc__kmods *ebpfc__obj_kmods(struct ebpfc_object *obj)
+{
+	struct ebpfc_btf *k;
+
+	if (!obj->kmods_open) {
+		obj->kmods_open = true;
+		/* Another kernel's BTF file comes without its modules. */
+		if (!obj->btf_path && ebpfc__obj_kernel_btf(obj, &k) == 0)
+			ebpfc__kmods_open(k, &obj->kmods);
+		ebpfc__err_clear();
+	}
+	return &obj->kmods;
+}
+
+int ebpfc__obj_kernel_find(struct ebpfc_object *obj, const char *name, unsigned int kind,
+			   __u32 *id, int *btf_obj_fd)
+{
+	struct ebpfc__kmod *mod;
+	struct ebpfc_btf *k;
+	int err;
+
+	*btf_obj_fd = 0;
+	err = ebpfc__obj_kernel_btf(obj, &k);
+	if (err)
+		return err;
+	if (ebpfc_btf_find(k, name, kind, id) == 0)
+		return 0;
+	if (ebpfc__kmods_find(ebpfc__obj_kmods(obj), name, kind, &mod, id))
+		return -ENOENT;
+	return ebpfc__kmod_fd(mod, btf_obj_fd);
 }
 
 /* ---- accessors ----------------------------------------------------------------------- */

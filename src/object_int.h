@@ -8,6 +8,7 @@
 
 #include <ebpfc/object.h>
 #include "elf.h"
+#include "kmod_btf.h"
 #include "internal.h"
 #include "map_int.h"
 #include "prog_int.h"
@@ -97,6 +98,7 @@ struct ebpfc__extern {
 	bool found;		/* resolved against the kernel (false: weak and absent) */
 	__u64 addr;		/* typeless KSYM */
 	__u32 kernel_btf_id;	/* typed KSYM, KFUNC */
+	int btf_obj_fd;		/* > 0: the module BTF kernel_btf_id is from */
 };
 
 /* An initial slot value of a prog array or map-in-map, from .rel.maps. */
@@ -160,6 +162,8 @@ struct ebpfc_object {
 	char *btf_path;			/* kernel BTF to use instead of the running kernel's */
 	struct ebpfc_btf *kbtf;		/* the kernel's BTF, opened on first need */
 	struct ebpfc__core_ctx *core;	/* CO-RE state, made for the first relocation */
+	struct ebpfc__kmods kmods;	/* module BTF, opened when vmlinux lacks a name */
+	bool kmods_open;
 	ebpfc_log_fn log_fn;
 	void *log_user;
 
@@ -231,6 +235,8 @@ struct ebpfc__linked {
 	__u32 func_cnt;
 	struct bpf_line_info *line_info;
 	__u32 line_cnt;
+	int *fd_array;		/* module BTF fds of kfunc calls (insn off indexes it) */
+	__u32 fd_cnt;
 };
 
 /*
@@ -246,6 +252,15 @@ EBPFC__HIDDEN void ebpfc__linked_free(struct ebpfc__linked *l);
 /* object.c */
 /* The target kernel's BTF (opts.btf_path, or the running kernel's), opened once. */
 EBPFC__HIDDEN int ebpfc__obj_kernel_btf(struct ebpfc_object *obj, struct ebpfc_btf **btf);
+/*
+ * Find a kernel type by name and kind: in vmlinux, then (for the running
+ * kernel) in module BTF. *btf_obj_fd is 0 for vmlinux, else the module's
+ * BTF fd (owned by the object). -ENOENT without a message when absent.
+ */
+EBPFC__HIDDEN int ebpfc__obj_kernel_find(struct ebpfc_object *obj, const char *name,
+					 unsigned int kind, __u32 *id, int *btf_obj_fd);
+/* The loaded modules' BTF (empty with opts.btf_path, or without modules). */
+EBPFC__HIDDEN struct ebpfc__kmods *ebpfc__obj_kmods(struct ebpfc_object *obj);
 EBPFC__HIDDEN int ebpfc__obj_code_by_sec(const struct ebpfc_object *obj, size_t sec_idx,
 					 size_t *code);
 

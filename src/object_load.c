@@ -50,10 +50,10 @@ static int resolve_attach_btf(struct ebpfc_object *obj, struct ebpfc__obj_prog *
 			      struct ebpfc_prog_load_opts *lo)
 {
 	const char *target = p->attach_func ? p->attach_func : p->attach_target;
-	struct ebpfc_btf *btf = NULL, *own = NULL;
+	struct ebpfc_btf *own = NULL;
 	char name[256], what[300];
 	__u32 kind, id;
-	int err;
+	int err, obj_fd = 0;
 
 	if (!target || !target[0])
 		return ebpfc__err(EINVAL, "program '%s': section '%s' names no attach target; "
@@ -65,7 +65,6 @@ static int resolve_attach_btf(struct ebpfc_object *obj, struct ebpfc__obj_prog *
 		err = ebpfc__btf_from_prog_fd(p->attach_prog_fd, what, &own);
 		if (err)
 			return err;
-		btf = own;
 		snprintf(name, sizeof(name), "%s", target);
 		kind = BTF_KIND_FUNC;
 	} else {
@@ -73,18 +72,25 @@ static int resolve_attach_btf(struct ebpfc_object *obj, struct ebpfc__obj_prog *
 			return ebpfc__err(EINVAL, "program '%s': freplace needs the program to "
 					  "replace a function of: ebpfc_prog_set_attach_target()",
 					  p->p.name);
-		err = ebpfc__obj_kernel_btf(obj, &btf);
-		if (err)
-			return err;
 		attach_btf_name(p, target, name, sizeof(name), &kind);
 	}
-	err = ebpfc_btf_find(btf, name, kind, &id);
-	ebpfc_btf_destroy(own);
+	if (own) {
+		err = ebpfc_btf_find(own, name, kind, &id);
+		ebpfc_btf_destroy(own);
+	} else {
+		/* vmlinux first, then the modules (fentry on a module function). */
+		err = ebpfc__obj_kernel_find(obj, name, kind, &id, &obj_fd);
+		if (err && err != -ENOENT)
+			return err;
+	}
 	if (err)
 		return ebpfc__err(ENOENT, "program '%s' (section '%s'): no %s '%s' in %s", p->p.name,
 				  p->sec_name, ebpfc_btf_kind_str(kind), name,
 				  p->attach_prog_fd >= 0 ? "the target program's BTF"
-				  : obj->btf_path ? obj->btf_path : "the kernel's BTF");
+				  : obj->btf_path ? obj->btf_path
+						  : "the kernel's BTF or its modules'");
+	if (obj_fd > 0)
+		lo->attach_btf_obj_fd = obj_fd;
 	lo->attach_btf_id = id;
 	if (p->attach_prog_fd >= 0)
 		lo->attach_prog_fd = p->attach_prog_fd;
@@ -154,6 +160,8 @@ static int load_prog(struct ebpfc_object *obj, struct ebpfc__obj_prog *p,
 		lo.line_info_rec_size = sizeof(*l.line_info);
 		lo.line_info_cnt = l.line_cnt;
 	}
+	if (l.fd_cnt)
+		lo.fd_array = l.fd_array;	/* no count: kernels read it by index */
 	err = ebpfc__prog_load(p->p.type, p->p.name, obj->license, l.insns, l.cnt, &lo, &fd,
 			       &p->p.log);
 	ebpfc__linked_free(&l);

@@ -200,9 +200,38 @@ int ebpfc__obj_collect_relos(struct ebpfc_object *obj)
 }
 
 /* Patch an instruction that uses an extern with what the kernel gave it. */
-static int link_extern(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
-		       const struct ebpfc__extern *e, struct bpf_insn *insn, size_t avail)
+/* The fd_array slot of a module's BTF fd for kfunc calls (slot 0 is vmlinux). */
+static int fd_slot(struct ebpfc__linked *l, int fd, __s16 *slot)
 {
+	__u32 i;
+	int *n;
+
+	for (i = 1; i < l->fd_cnt; i++) {
+		if (l->fd_array[i] == fd) {
+			*slot = (__s16)i;
+			return 0;
+		}
+	}
+	if (l->fd_cnt >= INT16_MAX)
+		return ebpfc__err(E2BIG, "too many modules' kfuncs in one program");
+	n = realloc(l->fd_array, (l->fd_cnt ? l->fd_cnt + 1 : 2) * sizeof(*n));
+	if (!n)
+		return ebpfc__err(ENOMEM, "out of memory");
+	l->fd_array = n;
+	if (!l->fd_cnt)
+		l->fd_array[l->fd_cnt++] = 0;
+	l->fd_array[l->fd_cnt] = fd;
+	*slot = (__s16)l->fd_cnt++;
+	return 0;
+}
+
+static int link_extern(const struct ebpfc_object *obj, const struct ebpfc__obj_prog *prog,
+		       const struct ebpfc__extern *e, struct bpf_insn *insn, size_t avail,
+		       struct ebpfc__linked *l)
+{
+	__s16 slot = 0;
+	int err;
+
 	if (e->kind != EBPFC__EXT_KFUNC && avail < 2)
 		return ebpfc__err(EINVAL, "program '%s': ld_imm64 of extern '%s' is cut in half",
 				  prog->p.name, e->name);
@@ -228,14 +257,19 @@ static int link_extern(const struct ebpfc_object *obj, const struct ebpfc__obj_p
 		} else {
 			insn->src_reg = BPF_PSEUDO_BTF_ID;
 			insn->imm = (__s32)e->kernel_btf_id;
-			insn[1].imm = 0;
+			insn[1].imm = e->btf_obj_fd > 0 ? e->btf_obj_fd : 0;
 		}
 		break;
 	case EBPFC__EXT_KFUNC:
 		/* id 0 (a weak kfunc the kernel lacks) is refused only if reached. */
+		if (e->found && e->btf_obj_fd > 0) {
+			err = fd_slot(l, e->btf_obj_fd, &slot);
+			if (err)
+				return err;
+		}
 		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
 		insn->imm = e->found ? (__s32)e->kernel_btf_id : 0;
-		insn->off = 0;
+		insn->off = slot;
 		break;
 	}
 	return 0;
@@ -287,6 +321,7 @@ void ebpfc__linked_free(struct ebpfc__linked *l)
 	free(l->insns);
 	free(l->func_info);
 	free(l->line_info);
+	free(l->fd_array);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -403,8 +438,10 @@ static int link_btf_info(const struct ebpfc_object *obj, const struct ebpfc__obj
 /* The CO-RE context against the target kernel's BTF, made on first need. */
 static int core_ctx(struct ebpfc_object *obj, struct ebpfc__core_ctx **ctx)
 {
+	struct ebpfc__kmods *mods;
 	struct ebpfc_btf *kbtf;
 	struct utsname u;
+	size_t i;
 	char name[sizeof(u.release) + 16];
 	int err;
 
@@ -421,6 +458,14 @@ static int core_ctx(struct ebpfc_object *obj, struct ebpfc__core_ctx **ctx)
 		err = ebpfc__core_ctx_new(obj->btf, kbtf, name, &obj->core);
 		if (err)
 			return err;
+		/* Types of loaded modules are candidates too, after vmlinux's. */
+		mods = ebpfc__obj_kmods(obj);
+		for (i = 0; i < mods->cnt; i++) {
+			err = ebpfc__core_ctx_add_module(obj->core, mods->mods[i].btf,
+							 mods->mods[i].name);
+			if (err)
+				return err;
+		}
 	}
 	*ctx = obj->core;
 	return 0;
@@ -499,6 +544,7 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 			 struct ebpfc__linked *linked)
 {
 	size_t *order = NULL, *pos = NULL, n = 0, total = 0, k, i, tcode, tinsn, tf;
+	struct ebpfc__linked staged = { 0 };	/* collects the kfunc fd_array */
 	struct bpf_insn *out = NULL;
 	int err;
 
@@ -543,7 +589,7 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 				continue;
 			if (r->kind == EBPFC__RELO_EXTERN) {
 				err = link_extern(obj, prog, &obj->externs[r->map], insn,
-						  f->cnt - i);
+						  f->cnt - i, &staged);
 				if (err)
 					goto out;
 				continue;
@@ -572,11 +618,15 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 	memset(linked, 0, sizeof(*linked));
 	linked->insns = out;
 	linked->cnt = total;
+	linked->fd_array = staged.fd_array;
+	linked->fd_cnt = staged.fd_cnt;
+	staged.fd_array = NULL;
 	out = NULL;
 	err = link_btf_info(obj, prog, order, n, pos, linked);
 	if (err)
 		ebpfc__linked_free(linked);
 out:
+	free(staged.fd_array);
 	free(out);
 	free(order);
 	free(pos);

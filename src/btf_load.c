@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ebpfc/probe.h>
 #include <ebpfc/sys.h>
 #include "btf.h"
 #include "btf_load.h"
@@ -212,6 +213,123 @@ int ebpfc__btf_fixup_object(struct ebpfc_btf *btf, const struct ebpfc__elf *elf,
 	return 0;
 }
 
+/* An INT type of `size` bytes in the BTF, 0 if none. */
+static __u32 find_int_sized(const struct ebpfc_btf *btf, __u32 size)
+{
+	const struct btf_type *t;
+	__u32 id, cnt = ebpfc_btf_type_cnt(btf);
+
+	for (id = 1; id < cnt; id++)
+		if (ebpfc_btf_type_by_id(btf, id, &t) == 0 && ebpfc_btf_kind(t) == BTF_KIND_INT &&
+		    t->size == size)
+			return id;
+	return 0;
+}
+
+static void set_info(struct btf_type *t, __u32 kind, __u32 vlen)
+{
+	t->info = (kind << 24) | (vlen & 0xffff);
+}
+
+int ebpfc__btf_sanitize(void *raw, size_t size, __u32 missing)
+{
+	EBPFC_OPTS(ebpfc_btf_open_opts, o);
+	const struct btf_type *ct;
+	struct ebpfc_btf *btf;
+	__u32 id, cnt, i;
+	int err;
+
+	err = ebpfc__btf_open_mem(raw, size, &o, "BTF to sanitise", &btf);
+	if (err)
+		return err;
+	cnt = ebpfc_btf_type_cnt(btf);
+	for (id = 1; id < cnt; id++) {
+		struct btf_type *t;
+		__u32 kind;
+
+		ebpfc_btf_type_by_id(btf, id, &ct);
+		t = (struct btf_type *)ct;
+		kind = ebpfc_btf_kind(t);
+		if (!(missing & (1u << kind)))
+			continue;
+		switch (kind) {
+		case BTF_KIND_TYPE_TAG:
+			/* A qualifier the kernel does not know: const keeps the chain intact. */
+			t->name_off = 0;
+			set_info(t, BTF_KIND_CONST, 0);
+			break;
+		case BTF_KIND_DECL_TAG:
+			/* Same record size: a one-byte int named nothing. */
+			t->name_off = 0;
+			set_info(t, BTF_KIND_INT, 0);
+			t->size = 1;
+			*(__u32 *)(t + 1) = 8; /* 8 bits, offset 0, no encoding */
+			break;
+		case BTF_KIND_FLOAT:
+			/* An opaque struct of the same size and name. */
+			set_info(t, BTF_KIND_STRUCT, 0);
+			break;
+		case BTF_KIND_ENUM64: {
+			/* A union of same-sized ints, one per enumerator (12-byte records both). */
+			__u32 vlen = ebpfc_btf_vlen(t), it = find_int_sized(btf, t->size);
+			struct btf_member *m = (struct btf_member *)(t + 1);
+
+			if (!it) {
+				ebpfc_btf_destroy(btf);
+				return ebpfc__err(EOPNOTSUPP, "BTF: no %u-byte int to stand in for "
+						  "enum64 [%u]", t->size, id);
+			}
+			set_info(t, BTF_KIND_UNION, vlen);
+			for (i = 0; i < vlen; i++) {
+				m[i].type = it;
+				m[i].offset = 0;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	/* Function linkage arrived in 5.6: older kernels know only static. */
+	if (missing & (1u << 31)) {
+		for (id = 1; id < cnt; id++) {
+			ebpfc_btf_type_by_id(btf, id, &ct);
+			if (ebpfc_btf_kind(ct) == BTF_KIND_FUNC)
+				set_info((struct btf_type *)ct, BTF_KIND_FUNC, 0);
+		}
+	}
+	ebpfc_btf_destroy(btf);
+	return 0;
+}
+
+/*
+ * The BTF kinds of `btf` that the running kernel refuses, as a mask of
+ * 1 << kind (bit 31: global function linkage). Only kinds the object uses
+ * are probed, and only after a refusal, so a current kernel pays nothing.
+ */
+static __u32 missing_kinds(const struct ebpfc_btf *btf)
+{
+	static const __u32 late[] = { BTF_KIND_FLOAT, BTF_KIND_DECL_TAG, BTF_KIND_TYPE_TAG,
+				      BTF_KIND_ENUM64 };
+	const struct btf_type *t;
+	__u32 used = 0, missing = 0, id, cnt = ebpfc_btf_type_cnt(btf), i;
+	bool global_func = false;
+
+	for (id = 1; id < cnt; id++) {
+		if (ebpfc_btf_type_by_id(btf, id, &t))
+			continue;
+		used |= 1u << ebpfc_btf_kind(t);
+		global_func |= ebpfc_btf_kind(t) == BTF_KIND_FUNC && ebpfc_btf_vlen(t) != 0;
+	}
+	for (i = 0; i < EBPFC__ARRAY_SIZE(late); i++)
+		if ((used & (1u << late[i])) && ebpfc_probe_btf_kind(late[i]) == 0)
+			missing |= 1u << late[i];
+	if (global_func && ebpfc_probe_btf_kind(BTF_KIND_FUNC) == 0)
+		missing |= 1u << 31;
+	ebpfc__err_clear();
+	return missing;
+}
+
 int ebpfc__btf_load_object(const struct ebpfc_btf *btf, const char *obj_name,
 			   ebpfc_log_fn log_fn, void *log_user, int *fd)
 {
@@ -228,6 +346,26 @@ int ebpfc__btf_load_object(const struct ebpfc_btf *btf, const char *obj_name,
 	if (!err)
 		return 0;
 	*fd = -1;
+	if (err == -EINVAL) {
+		/* An older kernel: rewrite what it does not know, on a copy. */
+		__u32 missing = missing_kinds(btf);
+		void *copy;
+
+		if (missing && (copy = malloc(size))) {
+			memcpy(copy, raw, size);
+			if (ebpfc__btf_sanitize(copy, size, missing) == 0 &&
+			    ebpfc_sys_btf_load(copy, (__u32)size, NULL, fd) == 0) {
+				ebpfc__log(log_fn, log_user, EBPFC_LOG_INFO,
+					   "object '%s': BTF loaded with kinds this kernel lacks "
+					   "rewritten (mask 0x%x)", obj_name, missing);
+				free(copy);
+				ebpfc__err_clear();
+				return 0;
+			}
+			*fd = -1;
+			free(copy);
+		}
+	}
 	/* Ask again with a log, only to explain the refusal. */
 	log = malloc(64 * 1024);
 	if (log) {

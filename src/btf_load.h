@@ -32,4 +32,13 @@ EBPFC__HIDDEN int ebpfc__btf_load_object(const struct ebpfc_btf *btf, const char
  */
 EBPFC__HIDDEN int ebpfc__btf_from_prog_fd(int prog_fd, const char *what, struct ebpfc_btf **btf);
 
+/*
+ * Rewrite, in place, the kinds a kernel lacks into ones it knows, keeping
+ * every record's size so type ids do not move: type_tag -> const,
+ * decl_tag -> int, float -> struct, enum64 -> union of ints; bit 31 of
+ * `missing` makes every function static. `missing` is a mask of
+ * 1 << BTF_KIND_*. Used on a copy when the kernel refuses an object's BTF.
+ */
+EBPFC__HIDDEN int ebpfc__btf_sanitize(void *raw, size_t size, __u32 missing);
+
 #endif /* EBPFC_BTF_LOAD_H */

@@ -37,14 +37,26 @@ extern "C" {
  * library that meets a larger struct whose unknown tail is not all zero
  * refuses it with -EINVAL.
  */
+#if defined(__cplusplus) && defined(__GNUC__)
+/* g++ warns about the members a designated initializer leaves out: that is the point here. */
+#define EBPFC__OPTS_DIAG_PUSH \
+	_Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#define EBPFC__OPTS_DIAG_POP _Pragma("GCC diagnostic pop")
+#else
+#define EBPFC__OPTS_DIAG_PUSH
+#define EBPFC__OPTS_DIAG_POP
+#endif
+
 #define EBPFC_OPTS(TYPE, NAME, ...)                                 \
+	EBPFC__OPTS_DIAG_PUSH                                       \
 	struct TYPE NAME = ({                                       \
 		struct TYPE ebpfc__o_;                              \
 		__builtin_memset(&ebpfc__o_, 0, sizeof(ebpfc__o_)); \
 		ebpfc__o_ = (struct TYPE){ __VA_ARGS__ };           \
 		ebpfc__o_.sz = sizeof(struct TYPE);                 \
 		ebpfc__o_;                                          \
-	})
+	});                                                         \
+	EBPFC__OPTS_DIAG_POP
 
 /*
  * The message of the calling thread's last failure: what failed, on which

@@ -291,6 +291,10 @@ static int object_open(const void *data, size_t size, const char *path,
 	/* Before any failure: destroy closes it. */
 	obj->btf_fd = -1;
 	obj->kconfig_map = SIZE_MAX;
+	if (EBPFC__OPT(opts, target_btf, NULL)) {
+		obj->kbtf = ebpfc__btf_get(opts->target_btf);
+		obj->kbtf_given = true;
+	}
 	if (EBPFC__OPT(opts, kconfig, NULL) && !(obj->kconfig_text = strdup(opts->kconfig))) {
 		err = ebpfc__err(ENOMEM, "object '%s': out of memory", name);
 		goto fail;
@@ -455,7 +459,7 @@ struct ebpfc__kmods *ebpfc__obj_kmods(struct ebpfc_object *obj)
 	if (!obj->kmods_open) {
 		obj->kmods_open = true;
 		/* Another kernel's BTF file comes without its modules. */
-		if (!obj->btf_path && ebpfc__obj_kernel_btf(obj, &k) == 0)
+		if (!obj->btf_path && !obj->kbtf_given && ebpfc__obj_kernel_btf(obj, &k) == 0)
 			ebpfc__kmods_open(k, &obj->kmods);
 		ebpfc__err_clear();
 	}

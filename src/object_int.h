@@ -161,6 +161,7 @@ struct ebpfc_object {
 	char *pin_root;
 	char *btf_path;			/* kernel BTF to use instead of the running kernel's */
 	struct ebpfc_btf *kbtf;		/* the kernel's BTF, opened on first need */
+	bool kbtf_given;		/* ... or given by the caller (opts.target_btf) */
 	struct ebpfc__core_ctx *core;	/* CO-RE state, made for the first relocation */
 	struct ebpfc__kmods kmods;	/* module BTF, opened when vmlinux lacks a name */
 	bool kmods_open;

@@ -449,7 +449,9 @@ static int core_ctx(struct ebpfc_object *obj, struct ebpfc__core_ctx **ctx)
 		err = ebpfc__obj_kernel_btf(obj, &kbtf);
 		if (err)
 			return err;
-		if (obj->btf_path)
+		if (obj->kbtf_given)
+			snprintf(name, sizeof(name), "the given kernel BTF");
+		else if (obj->btf_path)
 			snprintf(name, sizeof(name), "%s", obj->btf_path);
 		else if (uname(&u) == 0)
 			snprintf(name, sizeof(name), "%s", u.release);

@@ -19,8 +19,9 @@
 #include <ebpfc/ebpfc.h>
 #include "testutil.h"
 
-static void test_task_fields(void **state)
+static void run_task_fields(const struct ebpfc_btf *target)
 {
+	EBPFC_OPTS(ebpfc_object_open_opts, oo, .target_btf = target);
 	struct ebpfc_object *obj;
 	struct ebpfc_prog *prog;
 	__u64 args[2] = { 0, 0 };
@@ -28,9 +29,7 @@ static void test_task_fields(void **state)
 	char comm[16];
 	int err;
 
-	(void)state;
-	TU_REQUIRE_PRIVS();
-	err = ebpfc_object_open_file(EBPFC_TEST_BPF_DIR "/test_core_e2e.bpf.o", NULL, &obj);
+	err = ebpfc_object_open_file(EBPFC_TEST_BPF_DIR "/test_core_e2e.bpf.o", &oo, &obj);
 	assert_int_equal(err, 0);
 	err = ebpfc_object_load(obj, NULL);
 	if (err)
@@ -57,10 +56,31 @@ static void test_task_fields(void **state)
 	ebpfc_object_destroy(obj);
 }
 
+static void test_task_fields(void **state)
+{
+	(void)state;
+	TU_REQUIRE_PRIVS();
+	run_task_fields(NULL);
+}
+
+/* The same with kernel BTF the caller opened once and hands to objects. */
+static void test_task_fields_given_btf(void **state)
+{
+	struct ebpfc_btf *btf;
+
+	(void)state;
+	TU_REQUIRE_PRIVS();
+	assert_int_equal(ebpfc_btf_open_file("/sys/kernel/btf/vmlinux", NULL, &btf), 0);
+	run_task_fields(btf);
+	run_task_fields(btf);
+	ebpfc_btf_destroy(btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_task_fields),
+		cmocka_unit_test(test_task_fields_given_btf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@ extern "C" {
 #endif
 
 struct ebpfc_object;
+struct ebpfc_btf;
 
 struct ebpfc_object_open_opts {
 	size_t sz;
@@ -40,6 +41,12 @@ struct ebpfc_object_open_opts {
 	/* Log callback for this object (default: silent). */
 	ebpfc_log_fn log_fn;
 	void *log_user;
+	/*
+	 * Kernel BTF already opened by the caller (shared between objects
+	 * without reading it again); takes precedence over btf_path. The
+	 * object takes its own reference.
+	 */
+	const struct ebpfc_btf *target_btf;
 };
 
 /* Parse an object file. Nothing touches the kernel until load. */
@@ -75,7 +82,6 @@ EBPFC_API const char *ebpfc_object_license(const struct ebpfc_object *obj);
 EBPFC_API __u32 ebpfc_object_kversion(const struct ebpfc_object *obj);
 EBPFC_API bool ebpfc_object_loaded(const struct ebpfc_object *obj);
 
-struct ebpfc_btf;
 /*
  * The object's own BTF (.BTF section), valid until the object is destroyed;
  * -ENOENT when it has none (compiled without -g).

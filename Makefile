@@ -105,7 +105,7 @@ tests: $(TEST_BINS) bpf tools
 $(BUILD)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/lib/*.h tests/*.h) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(APPCFLAGS) -Isrc -Itests/lib -DEBPFC_TEST_BPF_DIR=\"$(abspath $(BUILD))/bpf\" \
-		-DEBPFC_TEST_SRC_DIR=\"$(abspath tests)\" \
+		-DEBPFC_TEST_SRC_DIR=\"$(abspath tests)\" '-DEBPFC_TEST_SAN="$(SAN)"' \
 		-o $@ $< $(TEST_LIB) $(STATIC) -lcmocka -lpthread
 
 # Every public header must stand alone, pedantically, and from C++.

@@ -243,7 +243,7 @@ bad:
 static int parse_line(struct parser *ps, char *s, char *e)
 {
 	static const char not_set[] = " is not set";
-	struct kc_ent *ent;
+	struct kc_ent *ent = NULL;
 	char *name, *p;
 	int err;
 
@@ -330,7 +330,7 @@ static int parse_owned(char *text, size_t len, const char *source, uint32_t kver
 		goto fail;
 	}
 	if (kver) {
-		struct kc_ent *ent;
+		struct kc_ent *ent = NULL;
 
 		err = add(&ps, &ent);
 		if (err)

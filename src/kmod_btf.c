@@ -46,7 +46,7 @@ int ebpfc__kmods_open(const struct ebpfc_btf *vmlinux, struct ebpfc__kmods *set)
 		}
 		mods = nm;
 		memset(&mods[cnt], 0, sizeof(mods[cnt]));
-		snprintf(mods[cnt].name, sizeof(mods[cnt].name), "%s", de->d_name);
+		ebpfc__strlcpy(mods[cnt].name, de->d_name, sizeof(mods[cnt].name));
 		mods[cnt].btf = btf;
 		mods[cnt].fd = -1;
 		cnt++;

@@ -199,7 +199,7 @@ EBPFC_API int ebpfc_map_create(__u32 map_type, const char *name, __u32 key_size,
 			       __u32 value_size, __u32 max_entries,
 			       const struct ebpfc_map_create_opts *opts, struct ebpfc_map **out)
 {
-	struct ebpfc_map *map;
+	struct ebpfc_map *map = NULL;
 	int err;
 
 	*out = NULL;
@@ -265,7 +265,7 @@ int ebpfc__map_init_from_fd(struct ebpfc_map *map, int fd)
 /* Finish opening a handle around an fd this code owns; closes it on failure. */
 static int map_open_common(int fd, const char *name, struct ebpfc_map **out)
 {
-	struct ebpfc_map *map;
+	struct ebpfc_map *map = NULL;
 	int err;
 
 	err = map_alloc(name, &map);

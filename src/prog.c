@@ -306,7 +306,7 @@ EBPFC_API int ebpfc_prog_load(__u32 type, const char *name, const char *license,
 			      const struct bpf_insn *insns, size_t insn_cnt,
 			      struct ebpfc_prog_load_opts *opts, struct ebpfc_prog **out)
 {
-	struct ebpfc_prog *prog;
+	struct ebpfc_prog *prog = NULL;
 	struct ebpfc__vlog log;
 	char **log_out = EBPFC__OPT(opts, log_out, NULL);
 	int err, fd;
@@ -345,7 +345,7 @@ static int prog_open_common(int fd, struct ebpfc_prog **out)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
-	struct ebpfc_prog *prog;
+	struct ebpfc_prog *prog = NULL;
 	int err;
 
 	if (!ebpfc__fd_is_bpf(fd, "bpf-prog")) {

@@ -572,7 +572,12 @@ int ebpfc__obj_link_prog(struct ebpfc_object *obj, const struct ebpfc__obj_prog 
 			const struct ebpfc__relo *r = relo_at(cs, f->start + i);
 
 			if (call_target(obj, f, f->start + i, &tcode, &tinsn)) {
-				ebpfc__obj_func_at(obj, tcode, tinsn, &tf);
+				/* The layout placed every target; a miss here is a bug. */
+				if (ebpfc__obj_func_at(obj, tcode, tinsn, &tf)) {
+					err = ebpfc__err(EINVAL, "program '%s': call target lost "
+							 "while linking", prog->p.name);
+					goto out;
+				}
 				insn->imm = (__s32)((long long)pos[tf] - (long long)(base + i) - 1);
 				if (is_ld_imm64(insn)) {
 					/* Its second half must be in the function too. */

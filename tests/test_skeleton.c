@@ -37,6 +37,9 @@
 
 #define EBPFC_TOOL EBPFC_TEST_BPF_DIR "/../ebpfc"
 #define LIBEBPFC EBPFC_TEST_BPF_DIR "/../libebpfc.a"
+#ifndef EBPFC_TEST_SAN
+#define EBPFC_TEST_SAN ""
+#endif
 #define INCLUDE EBPFC_TEST_SRC_DIR "/../include"
 #define PATHBUF 1024
 
@@ -340,9 +343,10 @@ static char *build_and_run(const char *name, const char *src, bool cxx)
 
 	snprintf(path, sizeof(path), "%s/%s.%s", tmpdir, name, cxx ? "cpp" : "c");
 	write_text(path, src);
-	RUN_OK("%s -Wall -Wextra -Werror -I%s -I%s -o %s/%s %s %s -lpthread",
-	       cxx ? "c++ -std=c++17" : "cc -std=gnu11", INCLUDE, tmpdir, tmpdir, name, path,
-	       LIBEBPFC);
+	/* A sanitized library (make check-asan) needs the same flags to link. */
+	RUN_OK("%s -Wall -Wextra -Werror %s -I%s -I%s -o %s/%s %s %s -lpthread",
+	       cxx ? "c++ -std=c++17" : "cc -std=gnu11", EBPFC_TEST_SAN, INCLUDE, tmpdir, tmpdir,
+	       name, path, LIBEBPFC);
 	TU_REQUIRE_PRIVS();
 	RUN_OK("%s/%s", tmpdir, name);
 	return last_log();

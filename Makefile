@@ -153,6 +153,8 @@ install: lib
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
 FUZZ_TIME ?= 60
+# A fixed seed makes the smoke run repeatable: same binary, same seeds, same inputs.
+FUZZ_SEED ?= 1
 
 fuzz: $(FUZZ_BINS)
 
@@ -166,7 +168,7 @@ fuzz-smoke: fuzz
 		n=$$(basename $$f | sed 's/^fuzz_//'); \
 		mkdir -p build-fuzz/corpus-$$n; \
 		echo "fuzz-smoke: $$n for $(FUZZ_TIME) s"; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build-fuzz/corpus-$$n \
+		$$f -max_total_time=$(FUZZ_TIME) -seed=$(FUZZ_SEED) -timeout=20 -print_final_stats=1 build-fuzz/corpus-$$n \
 			$$( [ -d fuzz/corpus/$$n ] && echo fuzz/corpus/$$n ) 2>build-fuzz/$$n.log \
 			|| { tail -50 build-fuzz/$$n.log; exit 1; }; \
 		grep -E 'stat::number_of_executed_units|Done' build-fuzz/$$n.log | tr '\n' ' '; echo; \

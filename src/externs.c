@@ -19,6 +19,8 @@
 #include "kconfig.h"
 #include "object_int.h"
 
+#define KCONFIG_MAP_MAX (1u << 20)
+
 int ebpfc__obj_find_extern(const struct ebpfc_object *obj, const char *name, size_t *idx)
 {
 	size_t i;
@@ -96,6 +98,10 @@ static int add_kconfig_map(struct ebpfc_object *obj)
 	    ebpfc_btf_type_by_id(obj->btf, sid, &t) || !t->size)
 		return ebpfc__err(EINVAL, "object '%s': .kconfig externs without a .kconfig section "
 				  "in its BTF", obj->name);
+	/* Config values are a few bytes each; a huge section is hostile BTF. */
+	if (t->size > KCONFIG_MAP_MAX)
+		return ebpfc__err(E2BIG, "object '%s': .kconfig section of %u bytes is too large "
+				  "(at most %u)", obj->name, t->size, KCONFIG_MAP_MAX);
 	m = calloc(1, sizeof(*m));
 	nm = realloc(obj->maps, (obj->map_cnt + 1) * sizeof(*nm));
 	if (nm)

@@ -18,6 +18,7 @@
 #include "object_int.h"
 
 #define PIN_BY_NAME 1 /* LIBBPF_PIN_BY_NAME in BPF programs */
+#define DATA_SECTION_MAX (64u << 20)
 
 void ebpfc__obj_map_free(struct ebpfc__obj_map *m)
 {
@@ -401,9 +402,14 @@ static int collect_data_map(struct ebpfc_object *obj, const struct ebpfc__elf_se
 {
 	struct ebpfc__obj_map *m;
 
-	if (sec->size > UINT32_MAX - 8)
-		return ebpfc__err(E2BIG, "object '%s': section '%s' is too large for a map",
-				  obj->name, sec->name);
+	/*
+	 * A .bss takes no file bytes, so its size is whatever the header says:
+	 * bound every data section by what a kernel array value can hold.
+	 */
+	if (sec->size > DATA_SECTION_MAX)
+		return ebpfc__err(E2BIG, "object '%s': section '%s' is %llu bytes, more than a "
+				  "global data map can hold (%u)", obj->name, sec->name,
+				  (unsigned long long)sec->size, DATA_SECTION_MAX);
 	m = map_new(obj, sec->name);
 	if (!m)
 		return -ENOMEM;

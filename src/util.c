@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <ebpfc/sys.h>
 #include "internal.h"
@@ -16,12 +17,22 @@ int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
 {
 	size_t cap = 4096, len = 0;
 	char *buf, *nbuf;
+	struct stat st;
 	ssize_t n;
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ebpfc__err(errno, "cannot open %s: %s", path, ebpfc_strerror(errno));
+	/*
+	 * A regular file is read into one buffer of its size (+1 for the NUL
+	 * and to see EOF): growing by doubling would copy it into fresh pages
+	 * several times, and fresh pages are what costs here. procfs and
+	 * sysfs report a size of 0 or a guess; the loop grows past either.
+	 */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size < (1ull << 30))
+		cap = (size_t)st.st_size + 2;
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);

@@ -71,6 +71,7 @@ static inline enum name_group name_group(unsigned int kind)
 
 enum storage {
 	STORE_BORROWED, /* the caller's buffer */
+	STORE_LENT,     /* the caller's buffer, which it lets us write */
 	STORE_MALLOC,   /* ours, writable */
 	STORE_MAPPED,   /* a read-only file mapping */
 };
@@ -112,6 +113,7 @@ struct ebpfc_btf {
 	uint32_t nr_types;  /* types of our own */
 	uint32_t nr_named[NAMES_GROUPS];
 	struct big offs;    /* uint32_t per own type: offset in the type section */
+	struct big named;   /* uint32_t indexes of the named types that are not funcs */
 
 	struct ebpfc_btf *base;
 	struct name_index *names[NAMES_GROUPS]; /* built on first use, published atomically */
@@ -532,177 +534,197 @@ static int check_header(struct ebpfc_btf *btf)
 }
 
 /*
+ * One record of the type section at offset `off`, `left` bytes before its
+ * end: checked, its references added to the maxima, *needp its size.
+ */
+static inline int check_record(const struct ebpfc_btf *btf, const struct btf_type *t, uint32_t id,
+			size_t off, size_t left, uint32_t *max_ref, uint32_t *max_str,
+			size_t *needp)
+{
+	size_t need = sizeof(*t);
+	unsigned int kind, vlen, i;
+	int err;
+
+	if (left < need)
+		return ebpfc__err(EINVAL,
+				  "%s: type [%u] at offset %zu of the type section: only %zu "
+				  "bytes left, a type needs %zu",
+				  btf->what, id, off, left, need);
+	kind = BTF_INFO_KIND(t->info);
+	vlen = BTF_INFO_VLEN(t->info);
+	*max_str = MAXU(*max_str, t->name_off);
+
+	if (kind == BTF_KIND_UNKN || kind > BTF_KIND_MAX)
+		return type_err(btf, id, t, "unknown kind %u", kind);
+	if (t->info & INFO_RESERVED)
+		return type_err(btf, id, t, "info 0x%08x has reserved bits set", t->info);
+	if (vlen && !(VLEN_KINDS & KIND_BIT(kind)))
+		return type_err(btf, id, t, "vlen %u on a kind that has none", vlen);
+	if (BTF_INFO_KFLAG(t->info) && !(KFLAG_KINDS & KIND_BIT(kind)))
+		return type_err(btf, id, t, "kind_flag set on a kind that has none");
+
+	switch (kind) {
+	case BTF_KIND_INT:
+		need += sizeof(uint32_t);
+		break;
+	case BTF_KIND_ARRAY:
+		need += sizeof(struct btf_array);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_DATASEC:
+	case BTF_KIND_ENUM64:
+		need += (size_t)vlen * 12;
+		break;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_FUNC_PROTO:
+		need += (size_t)vlen * 8;
+		break;
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		need += sizeof(uint32_t);
+		break;
+	default:
+		break;
+	}
+	if (need > left)
+		return type_err(btf, id, t,
+				"record of %zu bytes at offset %zu runs past the type section "
+				"(%zu bytes left)",
+				need, off, left);
+
+	switch (kind) {
+	case BTF_KIND_INT:
+		err = check_int(btf, id, t);
+		if (err)
+			return err;
+		break;
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		*max_ref = MAXU(*max_ref, t->type);
+		break;
+	case BTF_KIND_FUNC:
+		if (vlen > BTF_FUNC_EXTERN)
+			return type_err(btf, id, t, "linkage %u is not static, global or extern",
+					vlen);
+		*max_ref = MAXU(*max_ref, t->type);
+		break;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = ebpfc_btf_array(t);
+
+		*max_ref = MAXU(*max_ref, a->type);
+		*max_ref = MAXU(*max_ref, a->index_type);
+		break;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: {
+		const struct btf_member *m = ebpfc_btf_members(t);
+
+		for (i = 0; i < vlen; i++) {
+			*max_str = MAXU(*max_str, m[i].name_off);
+			*max_ref = MAXU(*max_ref, m[i].type);
+		}
+		break;
+	}
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: {
+		/* Entries of 8 or 12 bytes; both start with their name. */
+		const uint32_t *e = (const uint32_t *)(t + 1);
+		unsigned int step = kind == BTF_KIND_ENUM ? 2 : 3;
+
+		if (t->size == 0 || t->size > 8 || (t->size & (t->size - 1)))
+			return type_err(btf, id, t, "%s size %u is not 1, 2, 4 or 8",
+					ebpfc_btf_kind_str(kind), t->size);
+		for (i = 0; i < vlen; i++)
+			*max_str = MAXU(*max_str, e[i * step]);
+		break;
+	}
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *pa = ebpfc_btf_params(t);
+
+		*max_ref = MAXU(*max_ref, t->type);
+		for (i = 0; i < vlen; i++) {
+			*max_str = MAXU(*max_str, pa[i].name_off);
+			*max_ref = MAXU(*max_ref, pa[i].type);
+		}
+		break;
+	}
+	case BTF_KIND_VAR:
+		if (ebpfc_btf_var(t)->linkage > BTF_VAR_GLOBAL_EXTERN)
+			return type_err(btf, id, t, "linkage %u is not static, global or extern",
+					ebpfc_btf_var(t)->linkage);
+		*max_ref = MAXU(*max_ref, t->type);
+		break;
+	case BTF_KIND_DATASEC: {
+		const struct btf_var_secinfo *v = ebpfc_btf_secinfos(t);
+
+		for (i = 0; i < vlen; i++)
+			*max_ref = MAXU(*max_ref, v[i].type);
+		break;
+	}
+	case BTF_KIND_FLOAT:
+		if (t->size != 2 && t->size != 4 && t->size != 8 && t->size != 12 && t->size != 16)
+			return type_err(btf, id, t, "float size %u is not 2, 4, 8, 12 or 16",
+					t->size);
+		break;
+	case BTF_KIND_DECL_TAG:
+		if (ebpfc_btf_decl_tag(t)->component_idx < -1)
+			return type_err(btf, id, t, "component index %d is below -1",
+					ebpfc_btf_decl_tag(t)->component_idx);
+		*max_ref = MAXU(*max_ref, t->type);
+		break;
+	default: /* fwd */
+		break;
+	}
+	*needp = need;
+	return 0;
+}
+
+/*
  * The one pass over the type section: checks each record and records its
- * offset. Ids and string offsets can point forward, so the hot loop only
- * keeps their maxima; the cold path finds the culprit if one is out of
- * range. Reference loops are not looked for here: every walk is bounded
- * (EBPFC__BTF_MAX_DEPTH) and reports -ELOOP instead.
+ * offset, and the indexes of named types other than functions (the
+ * candidates of name lookups for CO-RE, see names_build). Ids and string
+ * offsets can point forward, so check_record() only keeps their maxima;
+ * the cold path finds the culprit if one is out of range. Reference loops
+ * are not looked for here: every walk is bounded (EBPFC__BTF_MAX_DEPTH)
+ * and reports -ELOOP instead.
  */
 static int parse_types(struct ebpfc_btf *btf)
 {
 	const uint8_t *p = btf->types, *end = btf->types + btf->types_len;
-	uint32_t max_ref = 0, max_str = 0, n = 0, named[NAMES_GROUPS] = { 0 }, *offs;
-	size_t max_types = btf->types_len / sizeof(struct btf_type);
-	unsigned int i;
+	uint32_t max_ref = 0, max_str = 0, n = 0, nfuncs = 0, ntyped = 0, *offs, *named;
+	size_t max_types = btf->types_len / sizeof(struct btf_type), need = 0;
 	int err;
 
 	err = big_alloc(&btf->offs, max_types * sizeof(uint32_t), false);
+	if (!err)
+		err = big_alloc(&btf->named, max_types * sizeof(uint32_t), false);
 	if (err)
 		return ebpfc__err(err, "%s: out of memory for the index of %zu types", btf->what,
 				  max_types);
 	offs = btf->offs.ptr;
+	named = btf->named.ptr;
 
 	while (p < end) {
 		const struct btf_type *t = (const void *)p;
-		size_t left = (size_t)(end - p), need = sizeof(*t);
 		uint32_t id = btf->start_id + n;
-		unsigned int kind, vlen;
 
-		if (left < need)
-			return ebpfc__err(EINVAL,
-					  "%s: type [%u] at offset %zu of the type section: only %zu "
-					  "bytes left, a type needs %zu",
-					  btf->what, id, (size_t)(p - btf->types), left, need);
-		kind = BTF_INFO_KIND(t->info);
-		vlen = BTF_INFO_VLEN(t->info);
-		max_str = MAXU(max_str, t->name_off);
-		named[name_group(kind)] += t->name_off != 0;
-
-		if (kind == BTF_KIND_UNKN || kind > BTF_KIND_MAX)
-			return type_err(btf, id, t, "unknown kind %u", kind);
-		if (t->info & INFO_RESERVED)
-			return type_err(btf, id, t, "info 0x%08x has reserved bits set", t->info);
-		if (vlen && !(VLEN_KINDS & KIND_BIT(kind)))
-			return type_err(btf, id, t, "vlen %u on a kind that has none", vlen);
-		if (BTF_INFO_KFLAG(t->info) && !(KFLAG_KINDS & KIND_BIT(kind)))
-			return type_err(btf, id, t, "kind_flag set on a kind that has none");
-
-		switch (kind) {
-		case BTF_KIND_INT:
-			need += sizeof(uint32_t);
-			break;
-		case BTF_KIND_ARRAY:
-			need += sizeof(struct btf_array);
-			break;
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_DATASEC:
-		case BTF_KIND_ENUM64:
-			need += (size_t)vlen * 12;
-			break;
-		case BTF_KIND_ENUM:
-		case BTF_KIND_FUNC_PROTO:
-			need += (size_t)vlen * 8;
-			break;
-		case BTF_KIND_VAR:
-		case BTF_KIND_DECL_TAG:
-			need += sizeof(uint32_t);
-			break;
-		default:
-			break;
-		}
-		if (need > left)
-			return type_err(btf, id, t,
-					"record of %zu bytes at offset %zu runs past the type section "
-					"(%zu bytes left)",
-					need, (size_t)(p - btf->types), left);
-
-		switch (kind) {
-		case BTF_KIND_INT:
-			err = check_int(btf, id, t);
-			if (err)
-				return err;
-			break;
-		case BTF_KIND_PTR:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			max_ref = MAXU(max_ref, t->type);
-			break;
-		case BTF_KIND_FUNC:
-			if (vlen > BTF_FUNC_EXTERN)
-				return type_err(btf, id, t, "linkage %u is not static, global or extern",
-						vlen);
-			max_ref = MAXU(max_ref, t->type);
-			break;
-		case BTF_KIND_ARRAY: {
-			const struct btf_array *a = ebpfc_btf_array(t);
-
-			max_ref = MAXU(max_ref, a->type);
-			max_ref = MAXU(max_ref, a->index_type);
-			break;
-		}
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION: {
-			const struct btf_member *m = ebpfc_btf_members(t);
-
-			for (i = 0; i < vlen; i++) {
-				max_str = MAXU(max_str, m[i].name_off);
-				max_ref = MAXU(max_ref, m[i].type);
+		err = check_record(btf, t, id, (size_t)(p - btf->types), (size_t)(end - p),
+				   &max_ref, &max_str, &need);
+		if (err)
+			return err;
+		if (t->name_off) {
+			if (BTF_INFO_KIND(t->info) == BTF_KIND_FUNC) {
+				nfuncs++;
+			} else {
+				big_need(&btf->named, ((size_t)ntyped + 1) * sizeof(uint32_t));
+				named[ntyped++] = n;
 			}
-			break;
 		}
-		case BTF_KIND_ENUM: {
-			const struct btf_enum *e = ebpfc_btf_enums(t);
-
-			if (t->size == 0 || t->size > 8 || (t->size & (t->size - 1)))
-				return type_err(btf, id, t, "enum size %u is not 1, 2, 4 or 8",
-						t->size);
-			for (i = 0; i < vlen; i++)
-				max_str = MAXU(max_str, e[i].name_off);
-			break;
-		}
-		case BTF_KIND_ENUM64: {
-			const struct btf_enum64 *e = ebpfc_btf_enum64s(t);
-
-			if (t->size == 0 || t->size > 8 || (t->size & (t->size - 1)))
-				return type_err(btf, id, t, "enum64 size %u is not 1, 2, 4 or 8",
-						t->size);
-			for (i = 0; i < vlen; i++)
-				max_str = MAXU(max_str, e[i].name_off);
-			break;
-		}
-		case BTF_KIND_FUNC_PROTO: {
-			const struct btf_param *pa = ebpfc_btf_params(t);
-
-			max_ref = MAXU(max_ref, t->type);
-			for (i = 0; i < vlen; i++) {
-				max_str = MAXU(max_str, pa[i].name_off);
-				max_ref = MAXU(max_ref, pa[i].type);
-			}
-			break;
-		}
-		case BTF_KIND_VAR:
-			if (ebpfc_btf_var(t)->linkage > BTF_VAR_GLOBAL_EXTERN)
-				return type_err(btf, id, t, "linkage %u is not static, global or extern",
-						ebpfc_btf_var(t)->linkage);
-			max_ref = MAXU(max_ref, t->type);
-			break;
-		case BTF_KIND_DATASEC: {
-			const struct btf_var_secinfo *v = ebpfc_btf_secinfos(t);
-
-			for (i = 0; i < vlen; i++)
-				max_ref = MAXU(max_ref, v[i].type);
-			break;
-		}
-		case BTF_KIND_FLOAT:
-			if (t->size != 2 && t->size != 4 && t->size != 8 && t->size != 12 &&
-			    t->size != 16)
-				return type_err(btf, id, t, "float size %u is not 2, 4, 8, 12 or 16",
-						t->size);
-			break;
-		case BTF_KIND_DECL_TAG:
-			if (ebpfc_btf_decl_tag(t)->component_idx < -1)
-				return type_err(btf, id, t, "component index %d is below -1",
-						ebpfc_btf_decl_tag(t)->component_idx);
-			max_ref = MAXU(max_ref, t->type);
-			break;
-		default: /* fwd */
-			break;
-		}
-
 		if (n == UINT32_MAX - btf->start_id)
 			return type_err(btf, id, t, "too many types");
 		big_need(&btf->offs, ((size_t)n + 1) * sizeof(uint32_t));
@@ -711,11 +733,12 @@ static int parse_types(struct ebpfc_btf *btf)
 	}
 	btf->nr_types = n;
 	/*
-	 * The index was sized for the smallest records and is not shrunk: its
-	 * unwritten tail was never made present, so it costs address space
-	 * only, and shrinking it would keep malloc from recycling the block.
+	 * The arrays were sized for the smallest records and are not shrunk:
+	 * their unwritten tails were never made present, so they cost address
+	 * space only, and shrinking would keep malloc from recycling the blocks.
 	 */
-	memcpy(btf->nr_named, named, sizeof(named));
+	btf->nr_named[NAMES_TYPES] = ntyped;
+	btf->nr_named[NAMES_FUNCS] = nfuncs;
 
 	if (max_ref >= type_cnt(btf))
 		return bad_ref_err(btf, false);
@@ -747,6 +770,7 @@ static void btf_free(struct ebpfc_btf *btf)
 	names_free(btf->names[NAMES_TYPES]);
 	names_free(btf->names[NAMES_FUNCS]);
 	big_free(&btf->offs);
+	big_free(&btf->named);
 	release_storage(btf->storage, btf->data, btf->map_len);
 	ebpfc_btf_destroy(btf->base);
 	free(btf);
@@ -801,11 +825,10 @@ static int btf_create(const void *data, size_t size, enum storage st, size_t map
 	return 0;
 }
 
-int ebpfc__btf_open_mem(const void *data, size_t size, const struct ebpfc_btf_open_opts *opts,
-			const char *what, struct ebpfc_btf **btf)
+static int open_mem(const void *data, size_t size, const struct ebpfc_btf_open_opts *opts,
+		    enum storage st, const char *what, struct ebpfc_btf **btf)
 {
 	const struct ebpfc_btf *base;
-	enum storage st = STORE_BORROWED;
 	int err;
 
 	if (!what)
@@ -830,6 +853,17 @@ int ebpfc__btf_open_mem(const void *data, size_t size, const struct ebpfc_btf_op
 		st = STORE_MALLOC;
 	}
 	return btf_create(data, size, st, 0, base, what, btf);
+}
+
+int ebpfc__btf_open_mem(const void *data, size_t size, const struct ebpfc_btf_open_opts *opts,
+			const char *what, struct ebpfc_btf **btf)
+{
+	return open_mem(data, size, opts, STORE_BORROWED, what, btf);
+}
+
+int ebpfc__btf_open_lent(void *data, size_t size, const char *what, struct ebpfc_btf **btf)
+{
+	return open_mem(data, size, NULL, STORE_LENT, what, btf);
 }
 
 EBPFC_API int ebpfc_btf_open_mem(const void *data, size_t size,
@@ -1066,7 +1100,7 @@ int ebpfc__btf_raw_mut(struct ebpfc_btf *btf, void **data, size_t *size)
 		return ebpfc__err(EINVAL, "ebpfc__btf_raw_mut: NULL argument");
 	if (btf->shared)
 		return ebpfc__err(EPERM, "%s: the shared kernel BTF cannot be modified", btf->what);
-	if (btf->storage != STORE_MALLOC) {
+	if (btf->storage != STORE_MALLOC && btf->storage != STORE_LENT) {
 		copy = malloc(btf->size ? btf->size : 1);
 		if (!copy)
 			return ebpfc__err(ENOMEM, "%s: out of memory copying %zu bytes", btf->what,
@@ -1084,12 +1118,34 @@ int ebpfc__btf_raw_mut(struct ebpfc_btf *btf, void **data, size_t *size)
 	return 0;
 }
 
+static void recount_named(struct ebpfc_btf *btf)
+{
+	uint32_t *named = btf->named.ptr, i;
+
+	btf->nr_named[NAMES_TYPES] = btf->nr_named[NAMES_FUNCS] = 0;
+	for (i = 0; i < btf->nr_types; i++) {
+		const struct btf_type *t = type_at(btf, i);
+
+		if (!t->name_off)
+			continue;
+		if (name_group(BTF_INFO_KIND(t->info)) == NAMES_FUNCS) {
+			btf->nr_named[NAMES_FUNCS]++;
+		} else {
+			big_need(&btf->named, ((size_t)btf->nr_named[NAMES_TYPES] + 1) *
+						      sizeof(uint32_t));
+			named[btf->nr_named[NAMES_TYPES]++] = i;
+		}
+	}
+}
+
 void ebpfc__btf_names_changed(struct ebpfc_btf *btf)
 {
 	if (!btf)
 		return;
 	names_free(__atomic_exchange_n(&btf->names[NAMES_TYPES], NULL, __ATOMIC_ACQ_REL));
 	names_free(__atomic_exchange_n(&btf->names[NAMES_FUNCS], NULL, __ATOMIC_ACQ_REL));
+	/* Names may have come or gone: list the named types again (it cannot outgrow its array). */
+	recount_named(btf);
 }
 
 /* ---- the name index ------------------------------------------------------ */
@@ -1232,7 +1288,8 @@ static int names_build(const struct ebpfc_btf *btf, enum name_group group,
 		       struct name_index **out)
 {
 	struct name_index *ni;
-	uint32_t *slots, i, tag_shift;
+	const uint32_t *named;
+	uint32_t *slots, i, tag_shift, total;
 	size_t cap = 16, len;
 	int err;
 
@@ -1258,20 +1315,27 @@ static int names_build(const struct ebpfc_btf *btf, enum name_group group,
 	 * hash them and fetch their slots, then insert; the cache misses of a
 	 * batch overlap instead of following one another.
 	 */
-	for (i = 0; i < btf->nr_types;) {
+	/*
+	 * Non-function types come from the list parse_types() made (a sixth
+	 * of the kernel's types); functions from a walk over all types.
+	 */
+	named = group == NAMES_TYPES ? btf->named.ptr : NULL;
+	total = named ? btf->nr_named[NAMES_TYPES] : btf->nr_types;
+	for (i = 0; i < total;) {
 		struct {
 			const char *s, *end;
 			uint32_t idx, h;
 		} batch[NAME_BATCH];
 		unsigned int n = 0, k;
 
-		for (; i < btf->nr_types && n < NAME_BATCH; i++) {
-			const struct btf_type *t = type_at(btf, i);
+		for (; i < total && n < NAME_BATCH; i++) {
+			uint32_t idx = named ? named[i] : i;
+			const struct btf_type *t = type_at(btf, idx);
 
 			if (!t->name_off || name_group(BTF_INFO_KIND(t->info)) != group)
 				continue;
 			batch[n].s = str_get_end(btf, t->name_off, &batch[n].end);
-			batch[n].idx = i;
+			batch[n].idx = idx;
 			__builtin_prefetch(batch[n].s);
 			n++;
 		}

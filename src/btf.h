@@ -25,6 +25,14 @@ EBPFC__HIDDEN int ebpfc__btf_open_mem(const void *data, size_t size,
 				      const struct ebpfc_btf_open_opts *opts, const char *what,
 				      struct ebpfc_btf **btf);
 
+/*
+ * The same for bytes the caller owns and lets this BTF write: fixups then
+ * happen in place (ebpfc__btf_raw_mut() copies nothing). The bytes must
+ * outlive the BTF.
+ */
+EBPFC__HIDDEN int ebpfc__btf_open_lent(void *data, size_t size, const char *what,
+				       struct ebpfc_btf **btf);
+
 /* Take one more reference (what split BTF does to its base). */
 EBPFC__HIDDEN struct ebpfc_btf *ebpfc__btf_get(const struct ebpfc_btf *btf);
 
@@ -33,7 +41,8 @@ EBPFC__HIDDEN const char *ebpfc__btf_what(const struct ebpfc_btf *btf);
 
 /*
  * Writable raw bytes of this BTF (not its base), for fixups of object BTF
- * before loading. Borrowed or mapped bytes are copied once, privately; the
+ * before loading. Borrowed or mapped bytes are copied once, privately (lent
+ * ones are written in place); the
  * layout does not change, but pointers taken from the BTF before the first
  * call point into the old bytes. The shared vmlinux instance refuses
  * (-EPERM). Fixups that change names must call ebpfc__btf_names_changed().

@@ -252,7 +252,8 @@ static int open_btf(struct ebpfc_object *obj)
 		return 0;
 	}
 	snprintf(what, sizeof(what), "object '%s' .BTF", obj->name);
-	err = ebpfc__btf_open_mem(sec.data, sec.size, NULL, what, &obj->btf);
+	/* obj->buf is ours: the fixups at open write the section in place. */
+	err = ebpfc__btf_open_lent((void *)sec.data, sec.size, what, &obj->btf);
 	if (err)
 		return err;
 	if (ebpfc__elf_section_by_name(obj->elf, ".BTF.ext", &ext) != 0) {
@@ -269,7 +270,12 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int object_open(const void *data, size_t size, const char *path,
+/*
+ * `data` is the caller's, or with `own` a malloc'd buffer that the object
+ * takes over (freed here on failure): the file read by open_file is not
+ * copied a second time.
+ */
+static int object_open(const void *data, size_t size, bool own, const char *path,
 		       const struct ebpfc_object_open_opts *opts, struct ebpfc_object **out)
 {
 	struct ebpfc_object *obj;
@@ -279,17 +285,25 @@ static int object_open(const void *data, size_t size, const char *path,
 	*out = NULL;
 	err = EBPFC__OPTS_CHECK(opts, ebpfc_object_open_opts);
 	if (err)
-		return err;
+		goto fail_data;
 	name = EBPFC__OPT(opts, object_name, NULL);
 	if (!name)
 		name = path ? base_name(path) : "<memory>";
-	if (size > OBJ_MAX_SIZE)
-		return ebpfc__err(EFBIG, "object '%s': %zu bytes is too large", name, size);
+	if (size > OBJ_MAX_SIZE) {
+		err = ebpfc__err(EFBIG, "object '%s': %zu bytes is too large", name, size);
+		goto fail_data;
+	}
 	obj = calloc(1, sizeof(*obj));
-	if (!obj)
-		return ebpfc__err(ENOMEM, "object '%s': out of memory", name);
-	/* Before any failure: destroy closes it. */
+	if (!obj) {
+		err = ebpfc__err(ENOMEM, "object '%s': out of memory", name);
+		goto fail_data;
+	}
+	/* Before any failure: destroy closes it, and frees the buffer. */
 	obj->btf_fd = -1;
+	if (own) {
+		obj->buf = (void *)data;
+		own = false;
+	}
 	obj->kconfig_map = SIZE_MAX;
 	if (EBPFC__OPT(opts, target_btf, NULL)) {
 		obj->kbtf = ebpfc__btf_get(opts->target_btf);
@@ -308,13 +322,16 @@ static int object_open(const void *data, size_t size, const char *path,
 		goto fail;
 	}
 	obj->log_user = EBPFC__OPT(opts, log_user, NULL);
-	/* An 8-aligned private copy: sections can then be read as instructions. */
-	obj->buf = malloc(size ? size : 1);
+	/*
+	 * A private copy, malloc-aligned (an owned buffer is malloc's too):
+	 * sections can then be read as instructions and BTF fixed up in place.
+	 */
+	if (!obj->buf && (obj->buf = malloc(size ? size : 1)))
+		memcpy(obj->buf, data, size);
 	if (!obj->name || (path && !obj->path) || !obj->pin_root || !obj->buf) {
 		err = ebpfc__err(ENOMEM, "object '%s': out of memory", name);
 		goto fail;
 	}
-	memcpy(obj->buf, data, size);
 	obj->buf_sz = size;
 
 	err = ebpfc__elf_open(obj->buf, size, obj->name, &obj->elf);
@@ -363,6 +380,10 @@ static int object_open(const void *data, size_t size, const char *path,
 fail:
 	ebpfc_object_destroy(obj);
 	return err;
+fail_data:
+	if (own)
+		free((void *)data);
+	return err;
 }
 
 EBPFC_API int ebpfc_object_open_mem(const void *data, size_t size,
@@ -371,7 +392,7 @@ EBPFC_API int ebpfc_object_open_mem(const void *data, size_t size,
 {
 	if (!data && size)
 		return ebpfc__err(EINVAL, "object: NULL data");
-	return object_open(data, size, NULL, opts, obj);
+	return object_open(data, size, false, NULL, opts, obj);
 }
 
 EBPFC_API int ebpfc_object_open_file(const char *path, const struct ebpfc_object_open_opts *opts,
@@ -385,9 +406,7 @@ EBPFC_API int ebpfc_object_open_file(const char *path, const struct ebpfc_object
 	err = ebpfc__read_file(path, &data, &len);
 	if (err)
 		return ebpfc__err(err, "cannot read object %s: %s", path, ebpfc_strerror(err));
-	err = object_open(data, len, path, opts, obj);
-	free(data);
-	return err;
+	return object_open(data, len, true, path, opts, obj);
 }
 
 EBPFC_API void ebpfc_object_destroy(struct ebpfc_object *obj)

@@ -1067,6 +1067,48 @@ static void test_open_mem_copies_buffer_freed_before_load(void **state)
 	ebpfc_object_destroy(obj);
 }
 
+/* The .bss datasec of `obj`'s BTF: its size once the fixups at open have run. */
+static __u32 bss_datasec_size(const struct ebpfc_object *obj)
+{
+	const struct ebpfc_btf *btf;
+	const struct btf_type *t;
+	__u32 id;
+
+	assert_ok(ebpfc_object_btf(obj, &btf));
+	assert_ok(ebpfc_btf_find(btf, ".bss", BTF_KIND_DATASEC, &id));
+	assert_ok(ebpfc_btf_type_by_id(btf, id, &t));
+	return t->size;
+}
+
+/*
+ * Open fixes up the object's BTF (datasec sizes) in its own copy: the
+ * bytes given to open_mem are never written, and open_file (which hands
+ * its read buffer to the object instead of copying it) fixes up the same.
+ */
+static void test_open_fixups_never_write_the_callers_bytes(void **state)
+{
+	struct ebpfc_object *obj = NULL;
+	void *buf, *orig;
+	size_t len;
+
+	(void)state;
+	buf = read_whole(obj_path("test_globals.bpf.o"), &len);
+	orig = malloc(len);
+	assert_non_null(orig);
+	memcpy(orig, buf, len);
+	assert_ok(ebpfc_object_open_mem(buf, len, NULL, &obj));
+	assert_int_equal(bss_datasec_size(obj), 0x30);
+	assert_memory_equal(buf, orig, len);
+	ebpfc_object_destroy(obj);
+	assert_memory_equal(buf, orig, len);
+
+	assert_ok(ebpfc_object_open_file(obj_path("test_globals.bpf.o"), NULL, &obj));
+	assert_int_equal(bss_datasec_size(obj), 0x30);
+	ebpfc_object_destroy(obj);
+	free(orig);
+	free(buf);
+}
+
 static void test_load_destroy_1000_cycles_leaks_no_fds(void **state)
 {
 	int fds_before, maps_before, i;
@@ -1123,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_section_fails_until_type_is_set),
 		cmocka_unit_test(test_load_twice_is_ebusy),
 		cmocka_unit_test(test_open_mem_copies_buffer_freed_before_load),
+		cmocka_unit_test(test_open_fixups_never_write_the_callers_bytes),
 		cmocka_unit_test(test_load_destroy_1000_cycles_leaks_no_fds),
 	};
 

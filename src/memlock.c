@@ -6,11 +6,16 @@
  * ignores RLIMIT_MEMLOCK; raising the limit there would change a process
  * setting for nothing. The probe: the helper bpf_ktime_get_coarse_ns (id
  * 160) arrived in the same release as memcg accounting, so a tiny program
- * calling it loads exactly on kernels that no longer need the raise. The
- * probe runs once per process: its one-bit result is a fact about the
- * kernel, not configuration, so keeping it globally is harmless.
+ * calling it loads exactly on kernels that no longer need the raise. A
+ * release that says 5.11 or later skips even that (a program load is the
+ * slowest part of the check): the charging code is gone from those kernels,
+ * whatever a distribution backported into older ones is what the probe is
+ * for. The check runs once per process: its one-bit result is a fact about
+ * the kernel, not configuration, so keeping it globally is harmless.
  */
+#include <stdio.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 
 #include <ebpfc/sys.h>
 #include "internal.h"
@@ -18,6 +23,16 @@
 #define BPF_FUNC_KTIME_GET_COARSE_NS 160
 
 static int memlock_state; /* 0 not probed, 1 done */
+
+/* The release is 5.11 or later ("6.1.0-56-amd64", "5.15.0-91-generic"). */
+static bool release_after_memlock(void)
+{
+	unsigned int major, minor;
+	struct utsname u;
+
+	return uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 11));
+}
 
 static bool kernel_uses_memcg(void)
 {
@@ -44,7 +59,7 @@ void ebpfc__memlock_autoraise(void)
 		return;
 	/* Two threads may probe at once; both reach the same answer. */
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    !kernel_uses_memcg()) {
+	    !release_after_memlock() && !kernel_uses_memcg()) {
 		rl.rlim_cur = RLIM_INFINITY;
 		rl.rlim_max = RLIM_INFINITY;
 		if (setrlimit(RLIMIT_MEMLOCK, &rl) != 0) {

@@ -29,10 +29,6 @@
 #include "btf.h"
 #include "elf.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 #define VMLINUX_PATH "/sys/kernel/btf/vmlinux"
 
 /*
@@ -41,7 +37,7 @@
  * fault costs several times what populating the same page in bulk does.
  * Smaller ones come from malloc's recycled memory anyway.
  */
-#define BIG_MIN (64 * 1024)
+#define BIG_MIN EBPFC__POPULATE_MIN
 #define POPULATE_CHUNK (64 * 1024)
 
 /* A file that cannot be mapped is read whole; refuse absurd sizes. */
@@ -168,17 +164,11 @@ static int big_alloc(struct big *b, size_t bytes, bool zero)
  */
 static inline void big_need(struct big *b, size_t upto)
 {
-	uintptr_t start, end;
-
 	while (upto > b->populated) {
 		size_t len = b->bytes - b->populated < POPULATE_CHUNK ? b->bytes - b->populated
 								      : POPULATE_CHUNK;
 
-		start = (uintptr_t)b->ptr + b->populated;
-		end = start + len;
-		start &= ~(uintptr_t)4095;
-		end = (end + 4095) & ~(uintptr_t)4095;
-		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+		ebpfc__populate((char *)b->ptr + b->populated, len);
 		b->populated += len;
 	}
 }

@@ -64,6 +64,17 @@ EBPFC__HIDDEN void ebpfc__strlcpy(char *dst, const char *src, size_t size);
 EBPFC__HIDDEN int ebpfc__num_possible_cpus(void);
 
 /*
+ * Make the pages under [p, p + len) present in one call (MADV_POPULATE_WRITE,
+ * contents kept; rounded out to whole pages, which is harmless for heap
+ * memory). On the VMs this runs on, a page fault costs several times what
+ * populating the same page in bulk does; worth it from EBPFC__POPULATE_MIN
+ * bytes, below which malloc mostly recycles present memory anyway. Best
+ * effort: before Linux 5.14 pages are faulted in as they are written.
+ */
+#define EBPFC__POPULATE_MIN (64 * 1024)
+EBPFC__HIDDEN void ebpfc__populate(void *p, size_t len);
+
+/*
  * Read a whole small file (sysfs, procfs, tracefs) into a malloc'd,
  * NUL-terminated buffer. Returns 0 or -errno (with a message).
  */

@@ -40,9 +40,6 @@
 #define BIG_MIN EBPFC__POPULATE_MIN
 #define POPULATE_CHUNK (64 * 1024)
 
-/* A file that cannot be mapped is read whole; refuse absurd sizes. */
-#define READ_MAX ((size_t)1 << 31)
-
 /*
  * Names are indexed in two groups, each built on the first lookup that
  * needs it: functions, which are most of the kernel's names (56,000 of
@@ -718,7 +715,7 @@ static int parse_types(struct ebpfc_btf *btf)
 		if (err)
 			return err;
 		if (t->name_off) {
-			if (BTF_INFO_KIND(t->info) == BTF_KIND_FUNC) {
+			if (name_group(BTF_INFO_KIND(t->info)) == NAMES_FUNCS) {
 				nfuncs++;
 			} else {
 				big_need(&btf->named, ((size_t)ntyped + 1) * sizeof(uint32_t));
@@ -872,47 +869,6 @@ EBPFC_API int ebpfc_btf_open_mem(const void *data, size_t size,
 	return ebpfc__btf_open_mem(data, size, opts, NULL, btf);
 }
 
-/* Read what cannot be mapped; st_size is only a hint (0 for procfs). */
-static int read_all(int fd, size_t hint, const char *what, void **data, size_t *size)
-{
-	size_t cap = hint ? hint + 1 : 64 * 1024, len = 0;
-	char *buf = malloc(cap), *nbuf;
-	ssize_t r;
-
-	if (!buf)
-		return ebpfc__err(ENOMEM, "%s: out of memory", what);
-	for (;;) {
-		if (len == cap) {
-			if (cap >= READ_MAX) {
-				free(buf);
-				return ebpfc__err(E2BIG, "%s: larger than %zu bytes", what, READ_MAX);
-			}
-			nbuf = realloc(buf, cap * 2);
-			if (!nbuf) {
-				free(buf);
-				return ebpfc__err(ENOMEM, "%s: out of memory", what);
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			return ebpfc__err(e, "%s: read: %s", what, ebpfc_strerror(e));
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	*data = buf;
-	*size = len;
-	return 0;
-}
-
 static bool is_elf(const void *data, size_t size)
 {
 	return size >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG);
@@ -967,6 +923,7 @@ static int open_file(const char *path, const struct ebpfc_btf_open_opts *opts, c
 	bool elf;
 	struct stat st;
 	void *data = NULL;
+	char *buf;
 	size_t size = 0;
 	int fd, err;
 
@@ -1009,16 +966,17 @@ static int open_file(const char *path, const struct ebpfc_btf_open_opts *opts, c
 					  what, btf);
 		}
 	}
-	err = read_all(fd, st.st_size > 0 ? (size_t)st.st_size : 0, what, &data, &size);
+	/* What cannot be mapped (procfs, pipes) is read whole. */
+	err = ebpfc__read_fd(fd, what, &buf, &size);
 	ebpfc__close(fd);
 	if (err)
 		return err;
-	if (is_elf(data, size)) {
-		err = open_elf(data, size, opts, what, btf);
-		free(data);
+	if (is_elf(buf, size)) {
+		err = open_elf(buf, size, opts, what, btf);
+		free(buf);
 		return err;
 	}
-	return btf_create(data, size, STORE_MALLOC, 0, EBPFC__OPT(opts, base, NULL), what, btf);
+	return btf_create(buf, size, STORE_MALLOC, 0, EBPFC__OPT(opts, base, NULL), what, btf);
 }
 
 EBPFC_API int ebpfc_btf_open_file(const char *path, const struct ebpfc_btf_open_opts *opts,

@@ -75,6 +75,14 @@ EBPFC__HIDDEN int ebpfc__num_possible_cpus(void);
 EBPFC__HIDDEN void ebpfc__populate(void *p, size_t len);
 
 /*
+ * Read what is left of an open file into a malloc'd, NUL-terminated buffer
+ * (sized from fstat for regular files), at most EBPFC__READ_MAX bytes.
+ * `what` names the file in messages. Returns 0 or -errno (with a message).
+ */
+#define EBPFC__READ_MAX ((size_t)1 << 31)
+EBPFC__HIDDEN int ebpfc__read_fd(int fd, const char *what, char **buf, size_t *len);
+
+/*
  * Read a whole small file (sysfs, procfs, tracefs) into a malloc'd,
  * NUL-terminated buffer. Returns 0 or -errno (with a message).
  */

@@ -353,13 +353,9 @@ EBPFC_API int ebpfc_link_iter_open(const struct ebpfc_link *link, int *fd)
 	return 0;
 }
 
-#define ITER_READ_MAX (1UL << 30)
-
 EBPFC_API int ebpfc_link_iter_read(const struct ebpfc_link *link, char **bufp, size_t *lenp)
 {
-	size_t cap = 4096, len = 0;
-	char *buf, *nbuf;
-	ssize_t n;
+	char what[160];
 	int err, fd;
 
 	if (!bufp)
@@ -368,45 +364,10 @@ EBPFC_API int ebpfc_link_iter_read(const struct ebpfc_link *link, char **bufp, s
 	err = ebpfc_link_iter_open(link, &fd);
 	if (err)
 		return err;
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return ebpfc__err(ENOMEM, "iter read: out of memory");
-	}
-	for (;;) {
-		if (cap - len < 2) {
-			nbuf = cap >= ITER_READ_MAX ? NULL : realloc(buf, cap * 2);
-			if (!nbuf) {
-				err = ebpfc__err(cap >= ITER_READ_MAX ? E2BIG : ENOMEM,
-						 "iter read (%s): output past %zu bytes",
-						 link->name ? link->name : "", len);
-				goto fail;
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* E.g. EAGAIN from a program that asked to be called again, or EFAULT. */
-			err = ebpfc__err(errno, "iter read (%s): %s", link->name ? link->name : "",
-					 ebpfc_strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	/* A read error is e.g. EAGAIN from a program that asked to be called again, or EFAULT. */
+	snprintf(what, sizeof(what), "iter read (%s)", link->name ? link->name : "");
+	err = ebpfc__read_fd(fd, what, bufp, lenp);
 	close(fd);
-	buf[len] = '\0';
-	*bufp = buf;
-	if (lenp)
-		*lenp = len;
-	return 0;
-fail:
-	close(fd);
-	free(buf);
 	return err;
 }
 

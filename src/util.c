@@ -28,17 +28,13 @@ void ebpfc__populate(void *p, size_t len)
 		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 }
 
-int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
+int ebpfc__read_fd(int fd, const char *what, char **bufp, size_t *lenp)
 {
 	size_t cap = 4096, len = 0;
 	char *buf, *nbuf;
 	struct stat st;
 	ssize_t n;
-	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ebpfc__err(errno, "cannot open %s: %s", path, ebpfc_strerror(errno));
 	/*
 	 * A regular file is read into one buffer of its size (+1 for the NUL
 	 * and to see EOF): growing by doubling would copy it into fresh pages
@@ -46,22 +42,26 @@ int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
 	 * sysfs report a size of 0 or a guess; the loop grows past either.
 	 */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (unsigned long long)st.st_size < (1ull << 30))
+	    (unsigned long long)st.st_size < EBPFC__READ_MAX)
 		cap = (size_t)st.st_size + 2;
 	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return ebpfc__err(ENOMEM, "reading %s: out of memory", path);
-	}
+	if (!buf)
+		return ebpfc__err(ENOMEM, "%s: out of memory reading %zu bytes", what, cap);
 	/* An object file's worth: cheaper made present in bulk than faulted in by read(). */
 	if (cap >= EBPFC__POPULATE_MIN)
 		ebpfc__populate(buf, cap);
 	for (;;) {
 		if (len + 1 >= cap) {
-			nbuf = cap > (1u << 30) ? NULL : realloc(buf, cap * 2);
+			if (cap >= EBPFC__READ_MAX) {
+				free(buf);
+				return ebpfc__err(E2BIG, "%s: larger than %zu bytes", what,
+						  (size_t)EBPFC__READ_MAX);
+			}
+			nbuf = realloc(buf, cap * 2);
 			if (!nbuf) {
-				err = ebpfc__err(ENOMEM, "reading %s: out of memory", path);
-				goto fail;
+				free(buf);
+				return ebpfc__err(ENOMEM, "%s: out of memory reading %zu bytes", what,
+						  cap * 2);
 			}
 			buf = nbuf;
 			cap *= 2;
@@ -70,22 +70,31 @@ int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = ebpfc__err(errno, "reading %s: %s", path, ebpfc_strerror(errno));
-			goto fail;
+			int e = errno;
+
+			free(buf);
+			return ebpfc__err(e, "%s: read: %s", what, ebpfc_strerror(e));
 		}
 		if (n == 0)
 			break;
-		len += n;
+		len += (size_t)n;
 	}
-	close(fd);
 	buf[len] = '\0';
 	*bufp = buf;
 	if (lenp)
 		*lenp = len;
 	return 0;
-fail:
+}
+
+int ebpfc__read_file(const char *path, char **bufp, size_t *lenp)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ebpfc__err(errno, "cannot open %s: %s", path, ebpfc_strerror(errno));
+	err = ebpfc__read_fd(fd, path, bufp, lenp);
 	close(fd);
-	free(buf);
 	return err;
 }
 

@@ -24,6 +24,28 @@ int gen_read_file(const char *path, char **data, size_t *size);
 /* `ebpfc gen types` (gen_types.c); argv[0] is "types". */
 int gen_types_main(int argc, char **argv);
 
+/* The arguments of `gen skeleton` and `gen types`: [--name NAME] [--type T]... FILE. */
+struct gen_args {
+	char name[128];		/* --name, or made from FILE's name */
+	char **extra;		/* the --type names */
+	size_t nextra;
+	const char *path;	/* FILE */
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand) into a. Returns 0, or the exit
+ * code after a usage message; either way gen_args_free() releases a.
+ */
+int gen_args_parse(int argc, char **argv, struct gen_args *a);
+void gen_args_free(struct gen_args *a);
+
+/*
+ * Close the memory stream `out` (open_memstream(text, len)) and, when ret
+ * is EXIT_OK, write what it holds to stdout: output is built in memory so
+ * that a failure leaves nothing half-written. Returns the exit code.
+ */
+int gen_emit(FILE *out, char **text, size_t *len, int ret);
+
 /*
  * An identifier from s: bytes other than [A-Za-z0-9_] become '_', a
  * leading digit gets a '_' in front, a leading '.' is dropped (".rodata"

@@ -682,72 +682,40 @@ static int generate(struct skel *s, const char *file, const unsigned char *data,
 
 static int skeleton_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "type", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char name[128] = "", **extra = xcalloc((size_t)argc, sizeof(char *));
 	struct ebpfc_object *obj = NULL;
+	struct gen_args a;
 	struct skel s;
-	size_t nextra = 0, size = 0, len = 0;
+	size_t size = 0, len = 0;
 	char *data = NULL, *text = NULL;
-	const char *path, *base;
-	int c, ret = EXIT_FAIL;
+	const char *base;
+	int ret;
 
-	opt_reset();
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			gen_ident(optarg, name, sizeof(name));
-			if (strcmp(name, optarg)) {
-				free(extra);
-				return usage_error("gen", "--name '%s' is not a C identifier", optarg);
-			}
-			break;
-		case 't':
-			extra[nextra++] = optarg;
-			break;
-		default:
-			free(extra);
-			return opt_error("gen", c, argv);
-		}
-	}
-	if (optind + 1 != argc) {
-		free(extra);
-		return usage_error("gen", optind == argc ? "no FILE given" : "more than one FILE");
-	}
-	path = argv[optind];
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (!*name)
-		gen_default_name(path, name, sizeof(name));
 	memset(&s, 0, sizeof(s));
-	s.name = name;
-	gen_ident_upper(name, s.upper, sizeof(s.upper));
-	if (gen_read_file(path, &data, &size) || open_object(path, &obj))
+	ret = gen_args_parse(argc, argv, &a);
+	if (ret) {
+		gen_args_free(&a);
+		return ret;
+	}
+	ret = EXIT_FAIL;
+	base = strrchr(a.path, '/') ? strrchr(a.path, '/') + 1 : a.path;
+	s.name = a.name;
+	gen_ident_upper(a.name, s.upper, sizeof(s.upper));
+	if (gen_read_file(a.path, &data, &size) || open_object(a.path, &obj))
 		goto out;
 	s.obj = obj;
-	/* Into memory first: a failure leaves nothing half-written on stdout. */
 	s.out = open_memstream(&text, &len);
 	if (!s.out) {
 		errorf("out of memory");
 		goto out;
 	}
-	if (generate(&s, base, (const unsigned char *)data, size, extra, nextra) == 0)
+	if (generate(&s, base, (const unsigned char *)data, size, a.extra, a.nextra) == 0)
 		ret = EXIT_OK;
-	if (fclose(s.out)) {
-		errorf("out of memory");
-		ret = EXIT_FAIL;
-	}
-	if (ret == EXIT_OK && (fwrite(text, 1, len, stdout) != len || fflush(stdout))) {
-		errorf("writing the output failed: %s", strerror(errno));
-		ret = EXIT_FAIL;
-	}
+	ret = gen_emit(s.out, &text, &len, ret);
 out:
 	skel_free(&s);
 	free(text);
 	free(data);
-	free(extra);
+	gen_args_free(&a);
 	ebpfc_object_destroy(obj);
 	return ret;
 }

@@ -346,80 +346,100 @@ void gen_types_free(struct gen_types *g)
 
 /* ---- ebpfc gen types ----------------------------------------------------------------- */
 
-int gen_types_main(int argc, char **argv)
+int gen_args_parse(int argc, char **argv, struct gen_args *a)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "type", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char name[128] = "", **extra = xcalloc((size_t)argc, sizeof(char *));
-	size_t nextra = 0, len = 0;
-	struct ebpfc_object *obj = NULL;
-	struct gen_types g;
-	const char *path;
-	char *text = NULL;
-	FILE *out;
-	int c, ret = EXIT_FAIL;
+	int c;
 
+	memset(a, 0, sizeof(*a));
+	a->extra = xcalloc((size_t)argc, sizeof(char *));
 	opt_reset();
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			gen_ident(optarg, name, sizeof(name));
-			if (strcmp(name, optarg)) {
-				free(extra);
+			gen_ident(optarg, a->name, sizeof(a->name));
+			if (strcmp(a->name, optarg))
 				return usage_error("gen", "--name '%s' is not a C identifier", optarg);
-			}
 			break;
 		case 't':
-			extra[nextra++] = optarg;
+			a->extra[a->nextra++] = optarg;
 			break;
 		default:
-			free(extra);
 			return opt_error("gen", c, argv);
 		}
 	}
-	if (optind + 1 != argc) {
-		free(extra);
+	if (optind + 1 != argc)
 		return usage_error("gen", optind == argc ? "no FILE given" : "more than one FILE");
+	a->path = argv[optind];
+	if (!a->name[0])
+		gen_default_name(a->path, a->name, sizeof(a->name));
+	return 0;
+}
+
+void gen_args_free(struct gen_args *a)
+{
+	free(a->extra);
+	a->extra = NULL;
+}
+
+int gen_emit(FILE *out, char **text, size_t *len, int ret)
+{
+	if (fclose(out)) {
+		errorf("out of memory");
+		ret = EXIT_FAIL;
 	}
-	path = argv[optind];
-	if (!*name)
-		gen_default_name(path, name, sizeof(name));
-	if (open_object(path, &obj))
+	if (ret == EXIT_OK && (fwrite(*text, 1, *len, stdout) != *len || fflush(stdout))) {
+		errorf("writing the output failed: %s", strerror(errno));
+		ret = EXIT_FAIL;
+	}
+	return ret;
+}
+
+int gen_types_main(int argc, char **argv)
+{
+	struct ebpfc_object *obj = NULL;
+	struct gen_args a;
+	struct gen_types g;
+	size_t len = 0;
+	char *text = NULL;
+	FILE *out;
+	int ret;
+
+	ret = gen_args_parse(argc, argv, &a);
+	if (ret) {
+		gen_args_free(&a);
+		return ret;
+	}
+	ret = EXIT_FAIL;
+	if (open_object(a.path, &obj))
 		goto out;
-	/* Into memory first: a failure leaves nothing half-written on stdout. */
 	out = open_memstream(&text, &len);
 	if (!out) {
 		errorf("out of memory");
 		goto out;
 	}
 	{
-		const char *base = strrchr(path, '/');
+		const char *base = strrchr(a.path, '/');
 
 		fprintf(out, "/*\n * Types of %s shared with user space, written by `ebpfc gen types`:"
-			     "\n * do not edit. Define EBPFC_TYPES_", base ? base + 1 : path);
-		for (const char *p = name; *p; p++)
+			     "\n * do not edit. Define EBPFC_TYPES_", base ? base + 1 : a.path);
+		for (const char *p = a.name; *p; p++)
 			fputc(toupper((unsigned char)*p), out);
 		fputs(" before including this to use definitions of\n * your own instead."
 		      " Needs the __u32 family of types (<linux/types.h>, or vmlinux.h).\n */\n",
 		      out);
 	}
-	if (gen_types_write(&g, obj, name, extra, nextra, out) == 0)
+	if (gen_types_write(&g, obj, a.name, a.extra, a.nextra, out) == 0)
 		ret = EXIT_OK;
 	gen_types_free(&g);
-	if (fclose(out)) {
-		errorf("out of memory");
-		ret = EXIT_FAIL;
-	}
-	if (ret == EXIT_OK && (fwrite(text, 1, len, stdout) != len || fflush(stdout))) {
-		errorf("writing the output failed: %s", strerror(errno));
-		ret = EXIT_FAIL;
-	}
+	ret = gen_emit(out, &text, &len, ret);
 out:
 	free(text);
-	free(extra);
+	gen_args_free(&a);
 	ebpfc_object_destroy(obj);
 	return ret;
 }

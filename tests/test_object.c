@@ -1109,6 +1109,43 @@ static void test_open_fixups_never_write_the_callers_bytes(void **state)
 	free(buf);
 }
 
+/*
+ * open_file hands the buffer it read to the object: every way open can
+ * fail after that (not ELF, cut short, no such file) must free it, close
+ * the file and say why (LeakSanitizer checks the first under check-asan).
+ */
+static void test_open_file_failures_free_the_read_buffer(void **state)
+{
+	char path[] = "/tmp/ebpfc-test-open-XXXXXX";
+	struct ebpfc_object *obj = NULL;
+	size_t len;
+	void *buf;
+	int fd, before;
+
+	(void)state;
+	buf = read_whole(obj_path("test_globals.bpf.o"), &len);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	before = tu_count_fds();
+	/* The first half of a real object: its section headers are past the end. */
+	assert_int_equal(write(fd, buf, len / 2), (ssize_t)(len / 2));
+	assert_int_equal(ebpfc_object_open_file(path, NULL, &obj), -EINVAL);
+	assert_null(obj);
+	assert_non_null(strstr(ebpfc_errmsg(), "test-open"));
+	/* Not ELF at all. */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, "not an object", 13, 0), 13);
+	assert_int_equal(ebpfc_object_open_file(path, NULL, &obj), -ENOEXEC);
+	assert_non_null(strstr(ebpfc_errmsg(), "not an ELF file"));
+	assert_null(obj);
+	assert_int_equal(tu_count_fds(), before);
+	close(fd);
+	unlink(path);
+	assert_int_equal(ebpfc_object_open_file(path, NULL, &obj), -ENOENT);
+	assert_non_null(strstr(ebpfc_errmsg(), path));
+	free(buf);
+}
+
 static void test_load_destroy_1000_cycles_leaks_no_fds(void **state)
 {
 	int fds_before, maps_before, i;
@@ -1166,6 +1203,7 @@ int main(void)
 		cmocka_unit_test(test_load_twice_is_ebusy),
 		cmocka_unit_test(test_open_mem_copies_buffer_freed_before_load),
 		cmocka_unit_test(test_open_fixups_never_write_the_callers_bytes),
+		cmocka_unit_test(test_open_file_failures_free_the_read_buffer),
 		cmocka_unit_test(test_load_destroy_1000_cycles_leaks_no_fds),
 	};
 
